@@ -1,0 +1,15 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from proposals import views as proposal_views
+
+admin.site.site_header = _("提案办理系统")
+admin.site.site_title = _("提案办理系统")
+admin.site.index_title = _("管理")
+
+urlpatterns = [
+    path("", proposal_views.home, name="home"),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,188 @@
+from django.contrib import admin
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import (
+    Assignment,
+    CalendarDay,
+    CalendarYear,
+    Committee,
+    CommitteeRole,
+    ContactRecord,
+    ExtensionRequest,
+    Membership,
+    Proposal,
+    Proposer,
+    ReassignmentRequest,
+    Section,
+    Session,
+    Task,
+    Unit,
+)
+
+
+class OverdueFilter(admin.SimpleListFilter):
+    title = _("是否超期")
+    parameter_name = "overdue"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("已超期")), ("soon", _("7天内到期"))]
+
+    def queryset(self, request, queryset):
+        today = timezone.localdate()
+        open_states = Assignment.OPEN_STATES
+        prefix = "" if queryset.model is Assignment else "assignments__"
+        if self.value() == "yes":
+            return queryset.filter(
+                **{f"{prefix}state__in": open_states, f"{prefix}due_on__lt": today}
+            ).distinct()
+        if self.value() == "soon":
+            return queryset.filter(
+                **{
+                    f"{prefix}state__in": open_states,
+                    f"{prefix}due_on__gte": today,
+                    f"{prefix}due_on__lte": today + timezone.timedelta(days=7),
+                }
+            ).distinct()
+        return queryset
+
+
+@admin.register(Committee)
+class CommitteeAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "short_name"]
+    search_fields = ["name", "short_name"]
+
+
+@admin.register(Session)
+class SessionAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "name", "committee", "year", "is_current", "lead_term_months", "co_term_months"
+    ]
+    list_filter = ["committee", "is_current", "year"]
+    search_fields = ["name"]
+
+
+@admin.register(Unit)
+class UnitAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "short_name", "doc_prefix", "committee", "is_active"]
+    list_filter = ["committee", "is_active"]
+    search_fields = ["name", "short_name", "doc_prefix"]
+
+
+@admin.register(Membership)
+class MembershipAdmin(SimpleHistoryAdmin):
+    list_display = ["user", "unit", "role"]
+    list_filter = ["role", "unit__committee", "unit"]
+    search_fields = ["user__username", "user__first_name", "user__last_name", "unit__name"]
+    autocomplete_fields = ["unit"]
+
+
+@admin.register(CommitteeRole)
+class CommitteeRoleAdmin(SimpleHistoryAdmin):
+    list_display = ["user", "committee", "role", "office"]
+    list_filter = ["role", "committee"]
+    search_fields = ["user__username", "user__first_name", "office"]
+
+
+@admin.register(Proposer)
+class ProposerAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "kind", "sector", "party", "phone", "committee"]
+    list_filter = ["committee", "kind", "sector", "party"]
+    search_fields = ["name", "sector", "party", "organisation", "phone"]
+
+
+class AssignmentInline(admin.TabularInline):
+    model = Assignment
+    extra = 0
+    fields = ["unit", "role", "state", "assigned_on", "due_on"]
+    readonly_fields = fields
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Proposal)
+class ProposalAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "number", "title", "lead_proposer", "session", "status", "is_collective", "assigned_on"
+    ]
+    list_display_links = ["number", "title"]
+    list_filter = [
+        "session", "status", "is_collective", OverdueFilter, "assignments__unit"
+    ]
+    search_fields = ["=number", "title", "content", "lead_proposer__name"]
+    autocomplete_fields = ["lead_proposer", "co_signers", "merged_into"]
+    readonly_fields = ["registered_at", "accepted_at", "answered_at", "closed_at", "created_by"]
+    list_select_related = ["session", "lead_proposer"]
+    inlines = [AssignmentInline]
+    date_hierarchy = "registered_at"
+
+
+@admin.register(Assignment)
+class AssignmentAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "proposal", "unit", "role", "state", "assigned_on", "due_on", "is_overdue"
+    ]
+    list_filter = [
+        "proposal__session", "role", "state", OverdueFilter, "unit"
+    ]
+    search_fields = ["=proposal__number", "proposal__title", "unit__name"]
+    autocomplete_fields = ["proposal", "unit"]
+    list_select_related = ["proposal", "unit"]
+
+    @admin.display(boolean=True, description=_("超期"))
+    def is_overdue(self, obj: Assignment) -> bool:
+        return obj.is_open and obj.due_on < timezone.localdate()
+
+
+@admin.register(Task)
+class TaskAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "kind", "assignee", "due_on", "state", "assignment"]
+    list_filter = ["kind", "state", "assignment__unit"]
+    search_fields = ["title", "assignee__username", "=assignment__proposal__number"]
+    list_select_related = ["assignee", "assignment__proposal", "assignment__unit"]
+
+
+@admin.register(ContactRecord)
+class ContactRecordAdmin(SimpleHistoryAdmin):
+    list_display = ["assignment", "contacted_on", "method", "recorded_by"]
+    list_filter = ["method", "assignment__unit"]
+    search_fields = ["summary", "=assignment__proposal__number"]
+
+
+@admin.register(Section)
+class SectionAdmin(SimpleHistoryAdmin):
+    list_display = ["heading", "assignment", "order", "state", "author", "updated_at"]
+    list_filter = ["state", "assignment__role", "assignment__unit", "assignment__proposal__session"]
+    search_fields = ["heading", "=assignment__proposal__number"]
+    list_select_related = ["assignment__proposal", "assignment__unit", "author"]
+
+
+@admin.register(ExtensionRequest)
+class ExtensionRequestAdmin(SimpleHistoryAdmin):
+    list_display = ["assignment", "current_due_on", "requested_due_on", "state", "requested_at"]
+    list_filter = ["state", "assignment__unit"]
+    search_fields = ["reason", "=assignment__proposal__number"]
+
+
+@admin.register(ReassignmentRequest)
+class ReassignmentRequestAdmin(SimpleHistoryAdmin):
+    list_display = ["assignment", "suggested_unit", "state", "requested_at"]
+    list_filter = ["state", "assignment__unit"]
+    search_fields = ["reason", "=assignment__proposal__number"]
+
+
+@admin.register(CalendarYear)
+class CalendarYearAdmin(SimpleHistoryAdmin):
+    list_display = ["year", "source", "updated_at"]
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(SimpleHistoryAdmin):
+    list_display = ["date", "kind", "name"]
+    list_filter = ["kind", "date"]
+    search_fields = ["name"]
+    date_hierarchy = "date"

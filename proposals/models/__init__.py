@@ -1,0 +1,30 @@
+from .calendar import CalendarDay, CalendarYear
+from .handling import (
+    Assignment,
+    ContactRecord,
+    ExtensionRequest,
+    ReassignmentRequest,
+    Section,
+    Task,
+)
+from .org import Committee, CommitteeRole, Membership, Proposer, Session, Unit
+from .proposal import Proposal, ProposalStatus
+
+__all__ = [
+    "Assignment",
+    "CalendarDay",
+    "CalendarYear",
+    "Committee",
+    "CommitteeRole",
+    "ContactRecord",
+    "ExtensionRequest",
+    "Membership",
+    "Proposal",
+    "ProposalStatus",
+    "Proposer",
+    "ReassignmentRequest",
+    "Section",
+    "Session",
+    "Task",
+    "Unit",
+]

@@ -1,0 +1,322 @@
+"""Handling a proposal inside units: assignments, tasks, contact, sections, requests."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .org import Unit
+from .proposal import Proposal
+
+_user_fk = dict(on_delete=models.PROTECT, related_name="+")
+
+
+class Assignment(models.Model):
+    """A proposal handed to a unit (交办), with the unit's role and due date."""
+
+    class Role(models.TextChoices):
+        LEAD = "lead", _("主办")
+        CO = "co", _("协办")
+        SPLIT = "split", _("分办")
+
+    class State(models.TextChoices):
+        ASSIGNED = "assigned", _("已交办")
+        IN_PROGRESS = "in_progress", _("办理中")
+        COMPLETED = "completed", _("已完成")
+        WITHDRAWN = "withdrawn", _("已撤回")
+
+    proposal = models.ForeignKey(
+        Proposal, on_delete=models.PROTECT, related_name="assignments", verbose_name=_("提案")
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="assignments", verbose_name=_("承办单位")
+    )
+    role = models.CharField(_("办理方式"), max_length=10, choices=Role.choices)
+    state = models.CharField(
+        _("状态"), max_length=20, choices=State.choices, default=State.ASSIGNED, db_index=True
+    )
+    assigned_on = models.DateField(_("交办日期"))
+    due_on = models.DateField(_("办理期限"), db_index=True)
+    assigned_at = models.DateTimeField(_("交办时间"), auto_now_add=True)
+    completed_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, verbose_name=_("交办人"), **_user_fk
+    )
+    note = models.CharField(_("交办说明"), max_length=500, blank=True)
+    history = HistoricalRecords()
+
+    OPEN_STATES = (State.ASSIGNED, State.IN_PROGRESS)
+
+    class Meta:
+        verbose_name = _("交办")
+        verbose_name_plural = _("交办")
+        ordering = ["due_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["proposal"],
+                condition=Q(role="lead") & ~Q(state="withdrawn"),
+                name="assignment_one_lead_per_proposal",
+                violation_error_message=_("一件提案只能有一个主办单位（分办除外）"),
+            ),
+            models.UniqueConstraint(
+                fields=["proposal", "unit"],
+                condition=~Q(state="withdrawn"),
+                name="assignment_unit_once_per_proposal",
+                violation_error_message=_("同一单位不能重复承办同一件提案"),
+            ),
+            models.CheckConstraint(
+                condition=Q(due_on__gte=models.F("assigned_on")),
+                name="assignment_due_after_assigned",
+                violation_error_message=_("办理期限不能早于交办日期"),
+            ),
+        ]
+        indexes = [models.Index(fields=["unit", "state", "due_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.proposal} → {self.unit}（{self.get_role_display()}）"
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in self.OPEN_STATES
+
+    @property
+    def answers_proposer(self) -> bool:
+        """Lead and split units write a reply letter; co-handling units write a section."""
+        return self.role in (self.Role.LEAD, self.Role.SPLIT)
+
+
+class Task(models.Model):
+    """A piece of work inside a unit on an assignment, given to one handler."""
+
+    class Kind(models.TextChoices):
+        CONTACT = "contact", _("沟通协商")
+        SECTION = "section", _("撰写协办意见")
+        REPLY = "reply", _("起草答复")
+        REVIEW = "review", _("审核")
+        OTHER = "other", _("其他")
+
+    class State(models.TextChoices):
+        OPEN = "open", _("待办")
+        DONE = "done", _("已完成")
+        CANCELLED = "cancelled", _("已取消")
+
+    assignment = models.ForeignKey(
+        Assignment, on_delete=models.CASCADE, related_name="tasks", verbose_name=_("交办")
+    )
+    kind = models.CharField(_("类型"), max_length=20, choices=Kind.choices)
+    title = models.CharField(_("事项"), max_length=200)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("承办人"), **_user_fk
+    )
+    due_on = models.DateField(_("期限"), db_index=True)
+    state = models.CharField(
+        _("状态"), max_length=20, choices=State.choices, default=State.OPEN, db_index=True
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    done_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, verbose_name=_("分派人"), **_user_fk
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("办理任务")
+        verbose_name_plural = _("办理任务")
+        ordering = ["due_on", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ContactRecord(models.Model):
+    """沟通协商: how and when the unit talked to the proposer, and what came of it."""
+
+    class Method(models.TextChoices):
+        PHONE = "phone", _("电话")
+        VISIT = "visit", _("走访")
+        MEETING = "meeting", _("座谈")
+        LETTER = "letter", _("书面")
+        ONLINE = "online", _("网络")
+
+    assignment = models.ForeignKey(
+        Assignment,
+        on_delete=models.CASCADE,
+        related_name="contact_records",
+        verbose_name=_("交办"),
+    )
+    contacted_on = models.DateField(_("沟通日期"))
+    method = models.CharField(_("方式"), max_length=20, choices=Method.choices)
+    participants = models.CharField(_("参加人员"), max_length=200, blank=True)
+    summary = models.TextField(_("沟通情况"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, verbose_name=_("记录人"), **_user_fk
+    )
+    recorded_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("沟通协商记录")
+        verbose_name_plural = _("沟通协商记录")
+        ordering = ["-contacted_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.assignment.unit} {self.contacted_on} {self.get_method_display()}"
+
+
+class Section(models.Model):
+    """A unit's contribution to the reply: a heading with paragraphs (协办意见).
+
+    Co-handling units submit theirs to the lead unit, which accepts or returns them; the lead
+    unit's own sections are kept here too, so every paragraph of a reply knows its unit.
+    """
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("草稿")
+        SUBMITTED = "submitted", _("已提交")
+        ACCEPTED = "accepted", _("已采纳")
+        RETURNED = "returned", _("退回")
+
+    assignment = models.ForeignKey(
+        Assignment, on_delete=models.PROTECT, related_name="sections", verbose_name=_("交办")
+    )
+    heading = models.CharField(_("标题"), max_length=200, blank=True)
+    paragraphs = models.JSONField(_("段落"), default=list)
+    order = models.PositiveSmallIntegerField(_("顺序"), default=0)
+    state = models.CharField(
+        _("状态"), max_length=20, choices=State.choices, default=State.DRAFT, db_index=True
+    )
+    return_reason = models.TextField(_("退回理由"), blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, verbose_name=_("撰写人"), **_user_fk
+    )
+    version = models.PositiveIntegerField(_("版本"), default=1)
+    submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, verbose_name=_("处理人"), **_user_fk
+    )
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("协办意见")
+        verbose_name_plural = _("协办意见")
+        ordering = ["assignment", "order", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(state="returned") | ~Q(return_reason=""),
+                name="section_returned_has_reason",
+                violation_error_message=_("退回时必须说明理由"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.heading or f"{self.assignment.unit}的意见"
+
+    @property
+    def unit(self) -> Unit:
+        return self.assignment.unit
+
+
+class _Request(models.Model):
+    class State(models.TextChoices):
+        PENDING = "pending", _("待审批")
+        APPROVED = "approved", _("已同意")
+        REJECTED = "rejected", _("不同意")
+
+    reason = models.TextField(_("理由"))
+    state = models.CharField(
+        _("状态"), max_length=20, choices=State.choices, default=State.PENDING, db_index=True
+    )
+    requested_at = models.DateTimeField(_("申请时间"), auto_now_add=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, verbose_name=_("申请人"), **_user_fk
+    )
+    decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, verbose_name=_("审批人"), **_user_fk
+    )
+    decision_note = models.TextField(_("审批意见"), blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class ExtensionRequest(_Request):
+    """申请延期: a unit asks, before its due date, for more time."""
+
+    assignment = models.ForeignKey(
+        Assignment,
+        on_delete=models.CASCADE,
+        related_name="extension_requests",
+        verbose_name=_("交办"),
+    )
+    current_due_on = models.DateField(_("原期限"))
+    requested_due_on = models.DateField(_("申请延至"))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("延期申请")
+        verbose_name_plural = _("延期申请")
+        ordering = ["-requested_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assignment"],
+                condition=Q(state="pending"),
+                name="extension_one_pending_per_assignment",
+                violation_error_message=_("已有一条待审批的延期申请"),
+            ),
+            models.CheckConstraint(
+                condition=Q(requested_due_on__gt=models.F("current_due_on")),
+                name="extension_moves_due_date_later",
+                violation_error_message=_("申请延至的日期必须晚于原期限"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assignment} 延期至 {self.requested_due_on}"
+
+
+class ReassignmentRequest(_Request):
+    """申请调整: a unit says the proposal was handed to the wrong unit."""
+
+    assignment = models.ForeignKey(
+        Assignment,
+        on_delete=models.CASCADE,
+        related_name="reassignment_requests",
+        verbose_name=_("交办"),
+    )
+    suggested_unit = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("建议承办单位"),
+    )
+    new_assignment = models.ForeignKey(
+        Assignment,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("调整后的交办"),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("调整申请")
+        verbose_name_plural = _("调整申请")
+        ordering = ["-requested_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assignment"],
+                condition=Q(state="pending"),
+                name="reassignment_one_pending_per_assignment",
+                violation_error_message=_("已有一条待审批的调整申请"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assignment} 申请调整"

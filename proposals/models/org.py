@@ -1,0 +1,206 @@
+"""Who is who: committees, their sessions, units, people and proposers."""
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+def default_answer_classes() -> list[str]:
+    return ["A", "B", "C"]
+
+
+def default_reminder_days() -> list[int]:
+    return [7, 3]
+
+
+class Committee(models.Model):
+    """A CPPCC body (e.g. 连云港市政协). Nothing crosses from one committee to another."""
+
+    name = models.CharField(_("名称"), max_length=100, unique=True)
+    short_name = models.CharField(_("简称"), max_length=30, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("政协")
+        verbose_name_plural = _("政协")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Session(models.Model):
+    """A plenary session (届次/会议), with the local rules for handling its proposals."""
+
+    committee = models.ForeignKey(
+        Committee, on_delete=models.PROTECT, related_name="sessions", verbose_name=_("政协")
+    )
+    name = models.CharField(_("名称"), max_length=50, help_text=_("例如：十四届四次会议"))
+    term = models.PositiveSmallIntegerField(_("届"), validators=[MinValueValidator(1)])
+    sitting = models.PositiveSmallIntegerField(_("次"), validators=[MinValueValidator(1)])
+    year = models.PositiveSmallIntegerField(_("年度"))
+    opened_on = models.DateField(_("开幕日期"), null=True, blank=True)
+    answer_classes = models.JSONField(
+        _("办理类别"), default=default_answer_classes, help_text=_("例如 [\"A\", \"B\", \"C\"]")
+    )
+    lead_term_months = models.PositiveSmallIntegerField(
+        _("主办期限（月）"), default=3, validators=[MinValueValidator(1)]
+    )
+    co_term_months = models.PositiveSmallIntegerField(
+        _("协办期限（月）"), default=1, validators=[MinValueValidator(1)]
+    )
+    reassign_request_working_days = models.PositiveSmallIntegerField(
+        _("申请调整期限（工作日）"), default=5, validators=[MinValueValidator(1)]
+    )
+    extension_cap_months = models.PositiveSmallIntegerField(
+        _("延期上限（自交办起，月）"), default=6, validators=[MinValueValidator(1)]
+    )
+    reminder_working_days = models.JSONField(
+        _("提前提醒（工作日）"), default=default_reminder_days
+    )
+    is_current = models.BooleanField(_("当前会议"), default=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("届次")
+        verbose_name_plural = _("届次")
+        ordering = ["-year", "-term", "-sitting"]
+        constraints = [
+            models.UniqueConstraint(fields=["committee", "name"], name="session_unique_name"),
+            models.UniqueConstraint(
+                fields=["committee", "term", "sitting"], name="session_unique_term_sitting"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.committee.short_name or self.committee.name}{self.name}"
+
+
+class Unit(models.Model):
+    """A handling unit (承办单位), e.g. 连云港市市场监督管理局."""
+
+    committee = models.ForeignKey(
+        Committee, on_delete=models.PROTECT, related_name="units", verbose_name=_("政协")
+    )
+    name = models.CharField(_("全称"), max_length=100)
+    short_name = models.CharField(_("简称"), max_length=30, blank=True)
+    doc_prefix = models.CharField(
+        _("发文字号前缀"), max_length=30, blank=True, help_text=_("例如：连市监办复")
+    )
+    email = models.EmailField(_("联系邮箱"), blank=True)
+    is_active = models.BooleanField(_("启用"), default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("承办单位")
+        verbose_name_plural = _("承办单位")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["committee", "name"], name="unit_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    """A person's role in a unit."""
+
+    class Role(models.TextChoices):
+        HANDLER = "handler", _("承办人")
+        SIGNER = "signer", _("签发人")
+        UNIT_ADMIN = "unit_admin", _("单位管理员")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("用户"),
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("单位")
+    )
+    role = models.CharField(_("角色"), max_length=20, choices=Role.choices)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("单位成员")
+        verbose_name_plural = _("单位成员")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "unit", "role"], name="membership_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.unit} · {self.get_role_display()}"
+
+
+class CommitteeRole(models.Model):
+    """A person working for the committee or the government office, not for a unit."""
+
+    class Role(models.TextChoices):
+        CLERK = "clerk", _("交办员")
+        ADMINISTRATOR = "administrator", _("系统管理员")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="committee_roles",
+        verbose_name=_("用户"),
+    )
+    committee = models.ForeignKey(
+        Committee, on_delete=models.CASCADE, related_name="staff", verbose_name=_("政协")
+    )
+    role = models.CharField(_("角色"), max_length=20, choices=Role.choices)
+    office = models.CharField(
+        _("所在机构"), max_length=50, blank=True, help_text=_("例如：提案委员会、政府办公室")
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("政协工作人员")
+        verbose_name_plural = _("政协工作人员")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "committee", "role"], name="committee_role_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.committee} · {self.get_role_display()}"
+
+
+class Proposer(models.Model):
+    """A member (委员) or a body (党派、界别、专委会…) who hands in proposals."""
+
+    class Kind(models.TextChoices):
+        MEMBER = "member", _("委员")
+        BODY = "body", _("集体")
+
+    committee = models.ForeignKey(
+        Committee, on_delete=models.PROTECT, related_name="proposers", verbose_name=_("政协")
+    )
+    name = models.CharField(_("姓名或名称"), max_length=100)
+    kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices, default=Kind.MEMBER)
+    sector = models.CharField(_("界别"), max_length=50, blank=True)
+    party = models.CharField(_("党派"), max_length=50, blank=True)
+    organisation = models.CharField(_("工作单位及职务"), max_length=200, blank=True)
+    phone = models.CharField(_("联系电话"), max_length=30, blank=True)
+    email = models.EmailField(_("电子邮箱"), blank=True)
+    address = models.CharField(_("通讯地址"), max_length=200, blank=True)
+    postcode = models.CharField(_("邮编"), max_length=10, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("提案人")
+        verbose_name_plural = _("提案人")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def salutation(self) -> str:
+        """How a reply letter addresses the proposer (主送): 王波委员, or the body's name."""
+        return f"{self.name}委员" if self.kind == self.Kind.MEMBER else self.name

@@ -1,0 +1,69 @@
+"""Every write to the proposal domain goes through these functions."""
+
+from .assignments import (
+    UnitChoice,
+    assignment_add,
+    assignment_complete,
+    assignment_default_due_on,
+    assignment_reopen,
+    assignment_start,
+    assignment_withdraw,
+    proposal_assign,
+)
+from .calendar import holidays_replace_year, package_days, package_years
+from .proposals import (
+    proposal_accept,
+    proposal_merge,
+    proposal_register,
+    proposal_reject,
+    proposal_set_status,
+)
+from .requests import (
+    extension_cap,
+    extension_request_create,
+    extension_request_decide,
+    reassignment_deadline,
+    reassignment_request_create,
+    reassignment_request_decide,
+)
+from .sections import (
+    ConflictError,
+    section_accept,
+    section_return,
+    section_save,
+    section_submit,
+)
+from .tasks import contact_record_create, task_create, task_set_state
+
+__all__ = [
+    "ConflictError",
+    "UnitChoice",
+    "assignment_add",
+    "assignment_complete",
+    "assignment_default_due_on",
+    "assignment_reopen",
+    "assignment_start",
+    "assignment_withdraw",
+    "contact_record_create",
+    "extension_cap",
+    "extension_request_create",
+    "extension_request_decide",
+    "holidays_replace_year",
+    "package_days",
+    "package_years",
+    "proposal_accept",
+    "proposal_assign",
+    "proposal_merge",
+    "proposal_register",
+    "proposal_reject",
+    "proposal_set_status",
+    "reassignment_deadline",
+    "reassignment_request_create",
+    "reassignment_request_decide",
+    "section_accept",
+    "section_return",
+    "section_save",
+    "section_submit",
+    "task_create",
+    "task_set_state",
+]

@@ -1,0 +1,1 @@
+"""Reply letters, numbering, signing and feedback."""
