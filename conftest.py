@@ -1,0 +1,34 @@
+"""Shared fixtures. Tests that need PostgreSQL or Redis use `require_postgres` /
+`require_redis`: they skip on a laptop without the service and fail under CI=true."""
+
+import os
+
+import pytest
+from django.db import connection
+
+
+def _missing(what: str) -> None:
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{what} is required under CI=true but is not available", pytrace=False)
+    pytest.skip(f"{what} not available")
+
+
+@pytest.fixture
+def require_postgres(db):
+    if connection.vendor != "postgresql":
+        _missing("PostgreSQL (set DATABASE_URL=postgres://...)")
+
+
+@pytest.fixture
+def require_redis():
+    import redis
+    from django.conf import settings
+
+    url = settings.REDIS_URL or os.environ.get("REDIS_URL", "")
+    if not url:
+        _missing("Redis (set REDIS_URL=redis://...)")
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+    except redis.RedisError as exc:
+        _missing(f"Redis at {url} ({exc})")
+    return url
