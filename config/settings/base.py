@@ -7,6 +7,7 @@ what a newcomer's laptop needs. Production sets DATABASE_URL, REDIS_URL, SECRET_
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -16,6 +17,8 @@ if (BASE_DIR / ".env").exists():
 
 DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = env("SECRET_KEY", default="insecure-dev-key-change-me-" + "x" * 24)
+# Encrypts the units' private signing keys (replies.signing); defaults to SECRET_KEY.
+SIGNING_KEY_SECRET = env("SIGNING_KEY_SECRET", default=SECRET_KEY)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -29,6 +32,7 @@ INSTALLED_APPS = [
     "simple_history",
     "proposals",
     "replies",
+    "jobs",
 ]
 
 MIDDLEWARE = [
@@ -58,6 +62,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "proposals.context_processors.notices",
             ],
         },
     },
@@ -105,6 +110,23 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A dead broker must fail a publish within ~1-2 s so pages never hang: the task stays in
+# the outbox (jobs.outbox) and flush_outbox delivers it later.
+CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECTION_TIMEOUT", default=1.0)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": 1,
+    "socket_timeout": 5,
+    "max_retries": 0,
+}
+CELERY_TASK_PUBLISH_RETRY = False
+CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", default="celery")
+CELERY_BEAT_SCHEDULE = {
+    "deadline-scan-daily": {
+        "task": "proposals.scan_deadlines",
+        "schedule": crontab(hour=7, minute=0),  # CELERY_TIMEZONE: Asia/Shanghai
+    },
+    "outbox-flush": {"task": "jobs.flush_outbox", "schedule": 60.0},
+}
 
 EMAIL_CONFIG = env.email("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)

@@ -7,6 +7,7 @@ from .handling import (
     Section,
     Task,
 )
+from .notices import Notice, NoticeCursor
 from .org import Committee, CommitteeRole, Membership, Proposer, Session, Unit
 from .proposal import Proposal, ProposalStatus
 
@@ -19,6 +20,8 @@ __all__ = [
     "ContactRecord",
     "ExtensionRequest",
     "Membership",
+    "Notice",
+    "NoticeCursor",
     "Proposal",
     "ProposalStatus",
     "Proposer",

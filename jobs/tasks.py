@@ -1,0 +1,19 @@
+"""Celery tasks of the jobs app."""
+
+from celery import shared_task
+
+from . import outbox, services
+from .retry import TASK_OPTIONS
+
+
+@shared_task(name="jobs.run", **TASK_OPTIONS)
+def run_job(job_id: int) -> str:
+    """Run one Job. Idempotent: a finished job is not run again."""
+    return services.job_run(job_id=job_id)
+
+
+@shared_task(name="jobs.flush_outbox", **TASK_OPTIONS)
+def flush_outbox() -> int:
+    """Every minute (celery beat): publish what could not be queued while the broker was
+    down."""
+    return outbox.flush_outbox()

@@ -1,0 +1,18 @@
+"""The bell in the page header: how many notices the person has not seen yet."""
+
+from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
+
+
+def notices(request: HttpRequest) -> dict:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+
+    def count() -> int:
+        from .notices import unread_notice_count
+
+        return unread_notice_count(user)
+
+    # Lazy: pages that do not show the bell make no query.
+    return {"unread_notice_count": SimpleLazyObject(count)}

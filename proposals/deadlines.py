@@ -1,0 +1,202 @@
+"""The daily deadline scan: reminders before, on and after each open assignment's due date.
+
+Set-based: the milestone of every open assignment is computed in SQL (a CASE over the due
+date and the session's reminder days, with the working-day thresholds computed once from
+one preloaded WorkingCalendar), rows that already have their notice are skipped in the same
+query, and the rest are streamed in batches and inserted with ON CONFLICT DO NOTHING
+against the unique (assignment, milestone, due date) constraint. The number of queries is
+a small constant plus one INSERT per batch, whatever the number of assignments.
+
+A missed day is caught up: a due date 2 working days away that never got its "7 days"
+reminder gets the tightest milestone that applies ("3 days"), not both.
+"""
+
+import datetime as dt
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.db.models import Case, CharField, Exists, OuterRef, Q, Value, When
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .dates import MissingHolidayData, WorkingCalendar
+from .models import Assignment, CalendarYear, Notice, Section, Session
+from .notices import queue_notice_emails
+
+logger = logging.getLogger(__name__)
+
+OVERDUE = "overdue"
+DUE_TODAY = "due_today"
+
+
+def due_in(days: int) -> str:
+    return f"due_in_{days}"
+
+
+@dataclass
+class ScanResult:
+    today: dt.date
+    created: int = 0
+    candidates: int = 0
+    batches: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+
+def _reminder_groups() -> dict[tuple[int, ...], list[int]]:
+    """Sessions grouped by their reminder days, e.g. {(3, 7): [1, 2]}."""
+    groups: dict[tuple[int, ...], list[int]] = {}
+    for pk, days in Session.objects.values_list("pk", "reminder_working_days"):
+        try:
+            key = tuple(sorted({int(d) for d in (days or []) if int(d) > 0}))
+        except (TypeError, ValueError):
+            logger.warning("session %s has invalid reminder_working_days %r", pk, days)
+            continue
+        groups.setdefault(key, []).append(pk)
+    return groups
+
+
+def _thresholds(today: dt.date, days: Iterable[int], result: ScanResult) -> dict[int, dt.date]:
+    """The due date that is N working days from today, for each N."""
+    days = sorted(set(days))
+    if not days:
+        return {}
+    calendar = WorkingCalendar()
+    calendar.preload({today.year, today.year + 1})
+    found: dict[int, dt.date] = {}
+    try:
+        for n in days:
+            found[n] = calendar.add_working_days(today, n)
+    except MissingHolidayData as exc:
+        # Never guess working days: the reminders that need the missing year are skipped
+        # and the scan says so; due-today and overdue notices still go out.
+        result.warnings.append(str(exc))
+        logger.warning("deadline scan: %s", exc)
+    return found
+
+
+def _messages(row: dict, today: dt.date) -> str:
+    due = row["due_on"]
+    what = (
+        _("第%(number)s号提案《%(title)s》的协办意见")
+        if row["role"] == Assignment.Role.CO
+        else _("第%(number)s号提案《%(title)s》")
+    ) % {"number": row["proposal__number"], "title": row["proposal__title"]}
+    due_text = f"{due.year}年{due.month}月{due.day}日"
+    milestone = row["milestone"]
+    if milestone == OVERDUE:
+        return _("%(what)s已超过办理期限（%(due)s），请尽快办理。") % {
+            "what": what, "due": due_text}
+    if milestone == DUE_TODAY:
+        return _("%(what)s今天（%(due)s）到期。") % {"what": what, "due": due_text}
+    days = milestone.removeprefix("due_in_")
+    return _("%(what)s将于%(due)s到期，还有%(days)s个工作日。") % {
+        "what": what, "due": due_text, "days": days}
+
+
+def _kind(milestone: str) -> str:
+    if milestone == OVERDUE:
+        return Notice.Kind.OVERDUE
+    if milestone == DUE_TODAY:
+        return Notice.Kind.DUE_TODAY
+    return Notice.Kind.DUE_SOON
+
+
+def pending_deadline_rows(today: dt.date, result: ScanResult | None = None):
+    """Open assignments that reach a milestone today and have no notice for it yet."""
+    result = result or ScanResult(today=today)
+    groups = _reminder_groups()
+    thresholds = _thresholds(today, (n for key in groups for n in key), result)
+    whens = [
+        When(due_on__lt=today, then=Value(OVERDUE)),
+        When(due_on=today, then=Value(DUE_TODAY)),
+    ]
+    for days, session_ids in groups.items():
+        for n in days:  # smallest first: the tightest milestone that applies wins
+            if n in thresholds:
+                whens.append(
+                    When(
+                        proposal__session_id__in=session_ids,
+                        due_on__gt=today,
+                        due_on__lte=thresholds[n],
+                        then=Value(due_in(n)),
+                    )
+                )
+    horizon = max(thresholds.values(), default=today)
+    already = Notice.objects.filter(
+        assignment=OuterRef("pk"), milestone=OuterRef("milestone"), due_on=OuterRef("due_on")
+    )
+    section_in = Section.objects.filter(
+        assignment=OuterRef("pk"),
+        state__in=[Section.State.SUBMITTED, Section.State.ACCEPTED],
+    )
+    return (
+        Assignment.objects.filter(state__in=Assignment.OPEN_STATES, due_on__lte=horizon)
+        # A co-handling unit is done once its section is in (submitted or accepted).
+        .exclude(Q(role=Assignment.Role.CO) & Exists(section_in))
+        .annotate(milestone=Case(*whens, default=Value(""), output_field=CharField()))
+        .exclude(milestone="")
+        .exclude(Exists(already))
+        .order_by()
+        .values(
+            "pk", "unit_id", "role", "due_on", "milestone", "proposal__number", "proposal__title"
+        )
+    )
+
+
+def scan_deadlines(*, today: dt.date | None = None, batch_size: int = 5000) -> ScanResult:
+    """Create the day's deadline notices and queue their e-mail. Safe to run twice."""
+    today = today or timezone.localdate()
+    result = ScanResult(today=today)
+    with transaction.atomic():
+        before = Notice.objects.count()
+        rows = pending_deadline_rows(today, result)
+        batch: list[Notice] = []
+        for row in rows.iterator(chunk_size=batch_size):
+            result.candidates += 1
+            batch.append(
+                Notice(
+                    unit_id=row["unit_id"],
+                    assignment_id=row["pk"],
+                    kind=_kind(row["milestone"]),
+                    milestone=row["milestone"],
+                    due_on=row["due_on"],
+                    message=_messages(row, today)[:500],
+                )
+            )
+            if len(batch) >= batch_size:
+                _insert(batch, result)
+                batch = []
+        if batch:
+            _insert(batch, result)
+        result.created = Notice.objects.count() - before
+        if result.created > 0:
+            queue_notice_emails()
+    logger.info(
+        "deadline scan %s: %d candidates, %d notices created in %d batches",
+        today, result.candidates, result.created, result.batches,
+    )
+    return result
+
+
+def _insert(batch: list[Notice], result: ScanResult) -> None:
+    # ignore_conflicts: a notice another scan has just written is skipped, not duplicated.
+    Notice.objects.bulk_create(batch, ignore_conflicts=True, batch_size=len(batch))
+    result.batches += 1
+
+
+def due_date_warnings(dates: Iterable[dt.date | None]) -> list[str]:
+    """One message per year among `dates` that has no holiday data (one query)."""
+    years = sorted({d.year for d in dates if d is not None})
+    if not years:
+        return []
+    known = set(CalendarYear.objects.filter(year__in=years).values_list("year", flat=True))
+    return [
+        _(
+            "有办理期限落在%(year)d年，系统尚无%(year)d年的节假日数据，按工作日计算的期限和提醒"
+            "可能不准确。请管理员用 load_holidays 导入%(year)d年的节假日安排。"
+        ) % {"year": year}
+        for year in years
+        if year not in known
+    ]

@@ -1,0 +1,85 @@
+"""Notices to a unit: deadline reminders from the daily scan and decisions on its requests.
+
+A reminder goes once per assignment, milestone and due date: the database refuses a second
+row (UniqueConstraint), so two overlapping scans cannot both send it. An approved extension
+moves the due date, and the reminders for the new date go out again.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .handling import Assignment
+from .org import Unit
+
+
+class Notice(models.Model):
+    class Kind(models.TextChoices):
+        DUE_SOON = "due_soon", _("即将到期")
+        DUE_TODAY = "due_today", _("今日到期")
+        OVERDUE = "overdue", _("已超期")
+        EXTENSION_DECIDED = "extension_decided", _("延期申请已审批")
+        REASSIGNMENT_DECIDED = "reassignment_decided", _("调整申请已审批")
+        ASSIGNED = "assigned", _("新交办")
+
+    DEADLINE_KINDS = (Kind.DUE_SOON, Kind.DUE_TODAY, Kind.OVERDUE)
+
+    unit = models.ForeignKey(
+        Unit, on_delete=models.CASCADE, related_name="notices", verbose_name=_("单位")
+    )
+    assignment = models.ForeignKey(
+        Assignment,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="notices",
+        verbose_name=_("交办"),
+    )
+    kind = models.CharField(_("类型"), max_length=30, choices=Kind.choices)
+    # For deadline reminders: the milestone, e.g. "due_in_7", "due_today", "overdue".
+    milestone = models.CharField(_("节点"), max_length=20, blank=True)
+    due_on = models.DateField(_("办理期限"), null=True, blank=True)
+    message = models.CharField(_("内容"), max_length=500)
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+    emailed_at = models.DateTimeField(_("邮件发送时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("提醒")
+        verbose_name_plural = _("提醒")
+        ordering = ["-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assignment", "milestone", "due_on"],
+                condition=~Q(milestone=""),
+                name="notice_once_per_assignment_milestone",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["unit", "-id"], name="notice_unit_recent"),
+            models.Index(
+                fields=["unit"], condition=Q(emailed_at__isnull=True), name="notice_unsent_mail"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class NoticeCursor(models.Model):
+    """The last notice a person has seen: everything newer counts as unread (the bell)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notice_cursor",
+        verbose_name=_("用户"),
+    )
+    last_seen_id = models.BigIntegerField(_("已读至"), default=0)
+
+    class Meta:
+        verbose_name = _("提醒已读位置")
+        verbose_name_plural = _("提醒已读位置")
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.last_seen_id}"

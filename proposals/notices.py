@@ -1,0 +1,126 @@
+"""Notices to units: creating them, reading them (the bell) and e-mailing them.
+
+E-mail never goes out inline: whoever creates notices queues `proposals.notices_email`
+through the outbox, and that task sends one digest per unit to the unit's handlers.
+"""
+
+import datetime as dt
+
+from django.core.mail import EmailMessage, get_connection
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .models import Assignment, Membership, Notice, NoticeCursor, Unit
+
+EMAIL_TASK = "proposals.notices_email"
+
+
+def notices_visible_to(user) -> QuerySet[Notice]:
+    if not user.is_authenticated:
+        return Notice.objects.none()
+    return Notice.objects.filter(
+        unit__in=Membership.objects.filter(user=user).values("unit_id")
+    ).select_related("unit", "assignment__proposal")
+
+
+def unread_notice_count(user) -> int:
+    cursor = NoticeCursor.objects.filter(user=user).values_list("last_seen_id", flat=True)
+    last_seen = next(iter(cursor), 0)
+    return notices_visible_to(user).filter(pk__gt=last_seen).count()
+
+
+def notices_mark_seen(*, user, up_to_id: int) -> None:
+    """Everything up to `up_to_id` is read; the cursor never moves back."""
+    cursor, _created = NoticeCursor.objects.get_or_create(user=user)
+    if up_to_id > cursor.last_seen_id:
+        NoticeCursor.objects.filter(pk=cursor.pk, last_seen_id__lt=up_to_id).update(
+            last_seen_id=up_to_id
+        )
+
+
+def queue_notice_emails() -> None:
+    """Ask the worker (after commit, through the outbox) to e-mail unsent notices."""
+    from jobs.outbox import enqueue
+
+    enqueue(EMAIL_TASK)
+
+
+@transaction.atomic
+def notice_create(
+    *, unit: Unit, kind: str, message: str, assignment: Assignment | None = None
+) -> Notice:
+    notice = Notice(unit=unit, kind=kind, message=message[:500], assignment=assignment)
+    notice.full_clean()
+    notice.save()
+    queue_notice_emails()
+    return notice
+
+
+def unit_handler_emails(unit_ids: list[int]) -> dict[int, list[str]]:
+    rows = (
+        Membership.objects.filter(unit_id__in=unit_ids, role=Membership.Role.HANDLER)
+        .exclude(user__email="")
+        .values_list("unit_id", "user__email")
+        .order_by("unit_id", "user__email")
+    )
+    found: dict[int, list[str]] = {}
+    for unit_id, email in rows:
+        found.setdefault(unit_id, [])
+        if email not in found[unit_id]:
+            found[unit_id].append(email)
+    return found
+
+
+def notices_send_emails(*, batch_units: int = 200, now: dt.datetime | None = None) -> int:
+    """Send every unit its unsent notices as one e-mail; returns the number of e-mails.
+
+    Each unit is its own transaction with its notices locked (SKIP LOCKED), so two workers
+    never send the same notice and a failure leaves the unit's notices for the retry.
+    """
+    sent = 0
+    done_units: set[int] = set()
+    while True:
+        unit_ids = list(
+            Notice.objects.filter(emailed_at__isnull=True)
+            .exclude(unit_id__in=done_units)
+            .values_list("unit_id", flat=True)
+            .distinct()
+            .order_by("unit_id")[:batch_units]
+        )
+        if not unit_ids:
+            return sent
+        recipients = unit_handler_emails(unit_ids)
+        connection = get_connection()
+        for unit_id in unit_ids:
+            done_units.add(unit_id)
+            sent += _send_unit(unit_id, recipients.get(unit_id, []), connection, now)
+
+
+def _send_unit(unit_id: int, to: list[str], connection, now) -> int:
+    with transaction.atomic():
+        notices = list(
+            Notice.objects.select_for_update(skip_locked=True)
+            .filter(unit_id=unit_id, emailed_at__isnull=True)
+            .order_by("pk")
+            .values_list("pk", "message")
+        )
+        if not notices:
+            return 0
+        count = 0
+        if to:
+            unit_name = Unit.objects.filter(pk=unit_id).values_list("name", flat=True).first()
+            lines = [f"{i}. {message}" for i, (_pk, message) in enumerate(notices, 1)]
+            body = "\n".join(
+                [_("%(unit)s：") % {"unit": unit_name}, "", *lines, "",
+                 _("请登录提案办理系统查看。")]
+            )
+            subject = _("提案办理提醒（%(n)d条）") % {"n": len(notices)}
+            EmailMessage(subject, body, to=to, connection=connection).send()
+            count = 1
+        # A unit without a handler's address still has its notices in the bell.
+        Notice.objects.filter(pk__in=[pk for pk, _m in notices]).update(
+            emailed_at=now or timezone.now()
+        )
+        return count
