@@ -9,7 +9,7 @@ from simple_history.models import HistoricalRecords
 from .org import Unit
 from .proposal import Proposal
 
-_user_fk = dict(on_delete=models.PROTECT, related_name="+")
+_user_fk = {"on_delete": models.PROTECT, "related_name": "+"}
 
 
 class Assignment(models.Model):

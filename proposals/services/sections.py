@@ -23,7 +23,10 @@ def _clean_paragraphs(paragraphs: list[str]) -> list[str]:
     for index, text in enumerate(cleaned, start=1):
         if len(text) > MAX_PARAGRAPH_CHARS:
             raise ValidationError(
-                {"paragraphs": _("第%(n)d段超过%(max)d字。") % {"n": index, "max": MAX_PARAGRAPH_CHARS}}
+                {
+                    "paragraphs": _("第%(n)d段超过%(max)d字。")
+                    % {"n": index, "max": MAX_PARAGRAPH_CHARS}
+                }
             )
     return cleaned
 

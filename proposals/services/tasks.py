@@ -68,7 +68,10 @@ def contact_record_create(
         raise ValidationError({"contacted_on": _("沟通日期不能晚于今天。")}, code="future")
     if contacted_on < assignment.assigned_on:
         raise ValidationError(
-            {"contacted_on": _("沟通日期不能早于交办日期（%(d)s）。") % {"d": assignment.assigned_on}},
+            {
+                "contacted_on": _("沟通日期不能早于交办日期（%(d)s）。")
+                % {"d": assignment.assigned_on}
+            },
             code="before_assigned",
         )
     record = ContactRecord(

@@ -1,0 +1,70 @@
+"""Project-level checks: migrations complete, deploy settings, admin pages render."""
+
+import io
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.apps import apps
+from django.core.management import call_command
+from django.urls import reverse
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_it_has_a_migration_for_every_model_change(db):
+    out = io.StringIO()
+    call_command("makemigrations", "--check", "--dry-run", stdout=out)
+    assert "No changes detected" in out.getvalue()
+
+
+def test_it_passes_check_deploy_with_production_settings():
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.production",
+        "SECRET_KEY": "x7$Kq!2mVn9#Lp4@Rt8^Wz6&Yb3*Hc5(Jd1)Fg0-Se+Ua" * 2,
+        "ALLOWED_HOSTS": "proposals.example.gov.cn",
+        "DATABASE_URL": "sqlite:////tmp/deploy-check.sqlite3",
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_it_speaks_chinese_in_shanghai(settings):
+    assert settings.LANGUAGE_CODE == "zh-hans"
+    assert settings.TIME_ZONE == "Asia/Shanghai"
+    assert settings.USE_TZ is True
+
+
+@pytest.mark.django_db
+def test_it_renders_every_admin_changelist_and_history(admin_client):
+    call_command("load_demo", stdout=io.StringIO())
+    for model in apps.get_app_config("proposals").get_models():
+        if model._meta.label.split(".")[1].startswith("Historical"):
+            continue
+        url = reverse(f"admin:proposals_{model._meta.model_name}_changelist")
+        response = admin_client.get(url)
+        assert response.status_code == 200, url
+        obj = model.objects.first()
+        if obj is not None:
+            history = reverse(f"admin:proposals_{model._meta.model_name}_history", args=[obj.pk])
+            assert admin_client.get(history).status_code == 200, history
+
+
+@pytest.mark.django_db
+def test_it_shows_44137_in_the_admin_with_filters(admin_client):
+    call_command("load_demo", stdout=io.StringIO())
+    url = reverse("admin:proposals_proposal_changelist")
+    response = admin_client.get(url, {"q": "44137"})
+    assert "关于加快知识产权强市建设的提案" in response.content.decode()
+    response = admin_client.get(url, {"overdue": "yes"})
+    assert response.status_code == 200
+    assert "关于加快知识产权强市建设的提案" in response.content.decode()
+    response = admin_client.get(url, {"status__exact": "registered"})
+    assert "关于加快知识产权强市建设的提案" not in response.content.decode()
