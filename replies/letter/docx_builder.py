@@ -1,0 +1,386 @@
+"""Layout of a reply letter in GB/T 9704-2012 letter format (信函格式), as a .docx.
+
+Geometry (mm, from the top-left corner of an A4 page unless said otherwise):
+
+- text block 156 × 225 at (28, 37); 22 lines of 579 twips, 28 characters of 3号 a line;
+- unit name (letter head) in red 小标宋, centred, top edge 30 below the page top;
+- red double line (thick over thin) 4 below the name, 170 long, centred on the page;
+- red double line (thin over thick) ending 20 above the page bottom, first page only;
+- page number "— N —" in 4号 宋体, about 7 below the text block, none on the first page.
+
+The head is drawn with floating shapes anchored on the first page, so the body keeps the
+standard 37 mm top margin and the 22-line grid on every page.
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+import math
+import re
+from collections.abc import Iterator
+
+from . import parts
+from .numbering import heading_label
+from .ooxml import (
+    NS_DECL,
+    XML_HEAD,
+    Anchor,
+    Drawings,
+    Font,
+    paragraph,
+    png_size,
+    ppr,
+    raw_run,
+    run,
+    twips,
+    write_zip,
+)
+
+PAGE_W_MM, PAGE_H_MM = 210, 297
+TOP_MM, BOTTOM_MM, LEFT_MM, RIGHT_MM = 37, 35, 28, 26
+TEXT_W_MM = PAGE_W_MM - LEFT_MM - RIGHT_MM  # 156
+CHARS_PER_LINE = 28
+LINE = parts.LINE_PITCH
+LINE_MM = LINE / 1440 * 25.4
+PAGE_W, PAGE_H = 11906, 16838
+MARGINS = {"top": twips(TOP_MM), "right": twips(RIGHT_MM), "bottom": twips(BOTTOM_MM),
+           "left": twips(LEFT_MM)}
+TEXT_W = PAGE_W - MARGINS["left"] - MARGINS["right"]
+CHAR = TEXT_W / CHARS_PER_LINE  # twips per character cell
+CHAR_MM = TEXT_W_MM / CHARS_PER_LINE
+BODY_PT = 16
+# 28 characters of 16 pt need 448 pt but the line holds 442.25 pt (156 mm): each character
+# is tightened by 0.25 pt (w:spacing -5 twips). A w:docGrid of type linesAndChars with a
+# negative charSpace would say the same to Word, but LibreOffice then gives each character
+# two grid cells; so the grid is of type "lines" and the pitch comes from the tightening.
+CONDENSE = -5
+
+RED = "FF0000"
+HEAD_RULE_MM = 170
+THICK_MM, GAP_MM, THIN_MM = 0.8, 0.5, 0.3
+NAME_TOP_MM = 30
+NAME_GAP_MM = 4
+BOTTOM_RULE_MM = 20
+SEAL_MM = 42
+QR_MM = 24
+
+BODY = Font(parts.FANGSONG, BODY_PT, condense_twips=CONDENSE)
+KAI = Font(parts.KAITI, BODY_PT, condense_twips=CONDENSE)
+TITLE = Font(parts.XIAOBIAOSONG, 22)
+HEADINGS = [Font(parts.HEITI, BODY_PT, condense_twips=CONDENSE), KAI, BODY, BODY]
+FOOTER = Font(parts.SONG, 14, latin=parts.SONG)
+CC = Font(parts.FANGSONG, 14)
+WATERMARK = Font(parts.HEITI, 96, color="D0D0D0")
+
+
+def _cells(text: str) -> float:
+    """Width in character cells: ASCII counts half."""
+    return sum(0.5 if ord(c) < 0x2E80 else 1 for c in text)
+
+
+def _blank() -> str:
+    return paragraph(ppr(line=LINE))
+
+
+def _indent(chars: float) -> dict:
+    return {"twips": round(chars * CHAR), "chars": round(chars * 100)}
+
+
+TITLE_CELLS = 19  # 22 pt characters a title line holds, with room for Latin spacing
+_PREFERRED_BREAKS = re.compile(r"(?=第\d)|(?<=会议)|(?<=关于)|(?=关于)|(?<=的)(?=答复|提案)")
+
+
+def title_lines(title: str) -> list[str]:
+    """Break a title of about two lines at a natural, balanced place; else leave it whole."""
+    total = _cells(title)
+    if total <= TITLE_CELLS or total > 2 * TITLE_CELLS:
+        return [title]
+    preferred = {m.start() for m in _PREFERRED_BREAKS.finditer(title)}
+    best, best_score = None, None
+    for i in range(1, len(title)):
+        a, b = title[i - 1], title[i]
+        if (a.isascii() and a.isalnum() and b.isascii() and b.isalnum()) \
+                or b in "，。、；：！？）》”’〕" or a in "（《“‘〔":
+            continue
+        w1, w2 = _cells(title[:i]), _cells(title[i:])
+        if w1 > TITLE_CELLS or w2 > TITLE_CELLS:
+            continue
+        score = abs(w1 - w2) + (0 if i in preferred else 4)
+        if best_score is None or score < best_score:
+            best, best_score = i, score
+    return [title] if best is None else [title[:best], title[best:]]
+
+
+def doc_number_text(prefix: str, doc_number: dict | None) -> str:
+    if doc_number is None:
+        return f"{prefix}〔　　〕　　号"
+    return f"{prefix}〔{doc_number['year']}〕{doc_number['seq']}号"
+
+
+def date_text(iso: str) -> str:
+    d = datetime.date.fromisoformat(iso)
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+class _Letter:
+    def __init__(self, spec: dict, seal: bytes | None, qr: bytes | None):
+        self.spec = spec
+        self.seal = seal
+        self.qr = qr
+        self.drawings = Drawings()
+
+    # ---- letter head -------------------------------------------------------------------
+    def _head_shapes(self) -> tuple[str, float]:
+        """Name and double lines; returns the runs and where the lines end (mm from top)."""
+        name = self.spec["unit"]["name"]
+        size_pt = max(16.0, min(30.0, math.floor(HEAD_RULE_MM / 25.4 * 72 / _cells(name))))
+        size_mm = size_pt / 72 * 25.4
+        box_h = size_mm * 1.25
+        name_font = Font(parts.XIAOBIAOSONG, size_pt, color=RED)
+        line_twips = round(size_pt * 20 * 1.25)
+        name_p = paragraph(
+            ppr(line=line_twips, jc="center", snap_to_grid=False), run(name, name_font))
+        x = (PAGE_W_MM - HEAD_RULE_MM) / 2
+        # The glyphs sit low in an exact-height line; lift the box by the extra leading.
+        box_top = NAME_TOP_MM - (box_h - size_mm) * 0.75
+        out = [self.drawings.text_box(Anchor(x, box_top, HEAD_RULE_MM, box_h), name_p, "Unit")]
+        y = NAME_TOP_MM + size_mm + NAME_GAP_MM
+        out.append(self.drawings.rect(Anchor(x, y, HEAD_RULE_MM, THICK_MM), RED))
+        out.append(self.drawings.rect(Anchor(x, y + THICK_MM + GAP_MM, HEAD_RULE_MM, THIN_MM),
+                                      RED))
+        rules_end = y + THICK_MM + GAP_MM + THIN_MM
+        bottom = PAGE_H_MM - BOTTOM_RULE_MM
+        out.append(self.drawings.rect(
+            Anchor(x, bottom - THICK_MM - GAP_MM - THIN_MM, HEAD_RULE_MM, THIN_MM), RED))
+        out.append(self.drawings.rect(Anchor(x, bottom - THICK_MM, HEAD_RULE_MM, THICK_MM), RED))
+        return "".join(out), rules_end
+
+    def head(self) -> Iterator[str]:
+        shapes, rules_end = self._head_shapes()
+        spec = self.spec
+        number = doc_number_text(spec["unit"]["doc_prefix"], spec["doc_number"])
+        left: list[str] = []
+        left_text = ""
+        if spec["category"]:
+            left.append(run(f"办理类别：{spec['category']}", BODY))
+            left_text += f"办理类别：{spec['category']}"
+        if spec["signer"]:
+            if left:
+                left.append(run("　", BODY))
+            left.append(run("签发人：", BODY))
+            left.append(run(spec["signer"], KAI))
+            left_text += f"　签发人：{spec['signer']}"
+        before = twips(rules_end + 1.5 - TOP_MM)
+        number_run = run(number, BODY)
+        if left and _cells(left_text) + _cells(number) + 2 <= CHARS_PER_LINE:
+            yield paragraph(ppr(before=before, line=LINE, tabs=[("right", TEXT_W)], jc="left"),
+                            shapes, *left, raw_run("<w:tab/>", BODY), number_run)
+        else:
+            yield paragraph(ppr(before=before, line=LINE, jc="right"), shapes, number_run)
+            if left:
+                yield paragraph(ppr(line=LINE, jc="left"), *left)
+        yield _blank()
+        yield _blank()
+        title = "\n".join(title_lines(spec["title"]))
+        yield paragraph(ppr(style="Title", line=LINE, jc="center"), run(title, TITLE))
+        yield _blank()
+        addressee = spec["addressee"].rstrip(":：") + "："
+        yield paragraph(ppr(line=LINE, jc="left"), run(addressee, BODY))
+
+    # ---- body ----------------------------------------------------------------------------
+    def body_paragraph(self, text: str) -> str:
+        return paragraph(ppr(line=LINE, first_line=round(2 * CHAR), first_line_chars=200,
+                             jc="both"), run(text, BODY))
+
+    def sections(self, sections: list[dict], level: int) -> Iterator[str]:
+        for n, section in enumerate(sections, start=1):
+            font = HEADINGS[level - 1]
+            label = heading_label(level, n)
+            yield paragraph(
+                ppr(style=f"Heading{level}", keep_next=True, line=LINE,
+                    first_line=round(2 * CHAR), first_line_chars=200, jc="both",
+                    outline=level - 1),
+                run(label + section["heading"], font))
+            for text in section["paragraphs"]:
+                yield self.body_paragraph(text)
+            yield from self.sections(section["sections"], level + 1)
+
+    # ---- ending ----------------------------------------------------------------------------
+    def ending(self) -> Iterator[str]:
+        spec = self.spec
+        name = spec["unit"]["name"]
+        date = date_text(spec["date"]) if spec["date"] else None
+        for _ in range(2 if (date or self.seal) else 1):
+            yield _blank()
+        date_right = 4.0
+        if date:
+            name_right = max(0.0, date_right + (_cells(date) - _cells(name)) / 2)
+        else:
+            name_right = date_right
+        ind = _indent(name_right)
+        seal_run = ""
+        if self.seal:
+            seal_run = self._seal_run(date, name_right, name)
+        yield paragraph(ppr(line=LINE, right=ind["twips"], right_chars=ind["chars"], jc="right"),
+                        seal_run, run(name, BODY))
+        if date:
+            ind = _indent(date_right)
+            yield paragraph(ppr(line=LINE, right=ind["twips"], right_chars=ind["chars"],
+                                jc="right"), run(date, BODY))
+        if spec["disclosure"]:
+            note = spec["disclosure"]
+            if not note.startswith(("（", "(")):
+                note = f"（{note}）"
+            yield self.body_paragraph(note)
+        contact = spec["contact"]
+        parts_ = []
+        if contact["name"]:
+            parts_.append(f"联系人：{contact['name']}")
+        if contact["phone"]:
+            parts_.append(f"联系电话：{contact['phone']}")
+        if parts_:
+            yield self.body_paragraph("　".join(parts_))
+        if self.qr:
+            pic = self.drawings.inline_picture(self.qr, QR_MM, QR_MM, "Feedback QR")
+            yield paragraph(ppr(line=240, line_rule="auto", snap_to_grid=False, before=120,
+                                first_line=round(2 * CHAR), first_line_chars=200), pic)
+            yield self.body_paragraph("扫码评价本件办理结果")
+        if spec["cc"]:
+            yield _blank()
+            one, three = round(CHAR * 14 / 16), round(3 * CHAR * 14 / 16)
+            yield paragraph(
+                ppr(line=LINE, left=one + three, hanging=three, right=one, jc="both"),
+                run("抄送：" + "，".join(spec["cc"]) + "。", CC))
+
+    def _seal_run(self, date: str | None, name_right: float, name: str) -> str:
+        px_w, px_h = png_size(self.seal)
+        w = SEAL_MM
+        h = SEAL_MM * px_h / px_w if px_w else SEAL_MM
+        if date:
+            centre_x = TEXT_W_MM - 4 * CHAR_MM - _cells(date) * CHAR_MM / 2
+            centre_y = LINE_MM - 2  # name and date sit a little below the seal's centre
+        else:
+            centre_x = TEXT_W_MM - name_right * CHAR_MM - _cells(name) * CHAR_MM / 2
+            centre_y = LINE_MM / 2
+        return self.drawings.floating_picture(
+            self.seal,
+            Anchor(centre_x - w / 2, centre_y - h / 2, w, h, rel_h="margin",
+                   rel_v="paragraph", behind=True),
+            "Seal")
+
+    # ---- whole document -----------------------------------------------------------------
+    def document(self, refs: str) -> bytes:
+        spec = self.spec
+        body = list(self.head())
+        body += [self.body_paragraph(t) for t in spec["intro"]]
+        body += list(self.sections(spec["sections"], 1))
+        body += [self.body_paragraph(t) for t in spec["closing"]]
+        body += list(self.ending())
+        m = MARGINS
+        sect = (
+            f"<w:sectPr>{refs}"
+            f'<w:pgSz w:w="{PAGE_W}" w:h="{PAGE_H}"/>'
+            f'<w:pgMar w:top="{m["top"]}" w:right="{m["right"]}" w:bottom="{m["bottom"]}" '
+            f'w:left="{m["left"]}" w:header="851" w:footer="{FOOTER_DISTANCE}" w:gutter="0"/>'
+            '<w:titlePg/>'
+            f'<w:docGrid w:type="lines" w:linePitch="{LINE}"/>'
+            "</w:sectPr>"
+        )
+        return (XML_HEAD + f"<w:document {NS_DECL}><w:body>{''.join(body)}{sect}</w:body>"
+                "</w:document>").encode()
+
+    def page_footer(self, align: str | None) -> bytes:
+        if align is None:
+            p = paragraph(ppr(style="Footer", line=240, line_rule="auto"))
+        else:
+            one = round(CHAR * 14 / 16)
+            side = {"right": {"right": one}, "left": {"left": one}}[align]
+            p = paragraph(
+                ppr(style="Footer", line=240, line_rule="auto", jc=align, **side),
+                run("— ", FOOTER),
+                raw_run('<w:fldChar w:fldCharType="begin"/>', FOOTER),
+                raw_run('<w:instrText xml:space="preserve"> PAGE </w:instrText>', FOOTER),
+                raw_run('<w:fldChar w:fldCharType="separate"/>', FOOTER),
+                run("1", FOOTER),
+                raw_run('<w:fldChar w:fldCharType="end"/>', FOOTER),
+                run(" —", FOOTER),
+            )
+        return (XML_HEAD + f"<w:ftr {NS_DECL}>{p}</w:ftr>").encode()
+
+    def draft_header(self) -> bytes:
+        """A large light-grey 草稿 behind the text of every page."""
+        w, h = 100, 45
+        inner = paragraph(ppr(line=round(96 * 20 * 1.2), jc="center", snap_to_grid=False),
+                          run("草稿", WATERMARK))
+        box = self.drawings.text_box(
+            Anchor((PAGE_W_MM - w) / 2, (PAGE_H_MM - h) / 2, w, h, behind=True), inner, "Draft")
+        p = paragraph(ppr(style="Header", line=240, line_rule="auto"), box)
+        return (XML_HEAD + f"<w:hdr {NS_DECL}>{p}</w:hdr>").encode()
+
+
+# Footer distance: the dashes of "— N —" sit about 7 mm below the text block (262 mm).
+FOOTER_DISTANCE = twips(PAGE_H_MM - (PAGE_H_MM - BOTTOM_MM + 7) - 3)
+
+
+def build_docx(spec: dict, *, seal: bytes | None = None, qr: bytes | None = None) -> bytes:
+    """The .docx bytes of a normalised spec; seal and qr are PNG bytes."""
+    letter = _Letter(spec, seal, qr)
+    rels = [("rId1", "styles", "styles.xml"), ("rId2", "settings", "settings.xml"),
+            ("rId3", "fontTable", "fontTable.xml"), ("rId4", "footer", "footer1.xml"),
+            ("rId5", "footer", "footer2.xml"), ("rId6", "footer", "footer3.xml")]
+    refs = ('<w:footerReference w:type="default" r:id="rId4"/>'
+            '<w:footerReference w:type="even" r:id="rId5"/>'
+            '<w:footerReference w:type="first" r:id="rId6"/>')
+    package: list[tuple[str, bytes]] = []
+    word: list[tuple[str, bytes]] = [
+        ("word/footer1.xml", letter.page_footer("right")),
+        ("word/footer2.xml", letter.page_footer("left")),
+        ("word/footer3.xml", letter.page_footer(None)),
+    ]
+    overrides = [("word/document.xml", "document"), ("word/styles.xml", "styles"),
+                 ("word/settings.xml", "settings"), ("word/fontTable.xml", "fontTable"),
+                 ("word/footer1.xml", "footer"), ("word/footer2.xml", "footer"),
+                 ("word/footer3.xml", "footer")]
+    if spec["doc_number"] is None:
+        for i, kind in enumerate(("default", "even", "first"), start=1):
+            header = letter.draft_header()  # one each: drawing ids must not repeat
+            rels.append((f"rId{6 + i}", "header", f"header{i}.xml"))
+            refs = f'<w:headerReference w:type="{kind}" r:id="rId{6 + i}"/>' + refs
+            word.append((f"word/header{i}.xml", header))
+            overrides.append((f"word/header{i}.xml", "header"))
+    document = letter.document(refs)
+    rels += [(f"rIdImg{i}", "image", name)
+             for i, (name, _) in enumerate(letter.drawings.media, start=1)]
+    when = (spec["date"] or "2000-01-01") + "T00:00:00Z"
+    package.append(("[Content_Types].xml", parts.content_types(overrides + [
+        ("docProps/core.xml", "core"), ("docProps/app.xml", "app")])))
+    package.append(("_rels/.rels", parts.relationships([
+        ("rId1", "officeDocument", "word/document.xml"),
+        ("rId2", "http://schemas.openxmlformats.org/package/2006/relationships/metadata/"
+                 "core-properties", "docProps/core.xml"),
+        ("rId3", "extended-properties", "docProps/app.xml")])))
+    package.append(("docProps/core.xml", parts.core_properties(
+        spec["title"], spec["unit"]["name"], when)))
+    package.append(("docProps/app.xml", parts.app_properties()))
+    package.append(("word/document.xml", document))
+    package.append(("word/_rels/document.xml.rels", parts.relationships(rels)))
+    package.append(("word/styles.xml", parts.styles(BODY, TITLE, HEADINGS, FOOTER)))
+    package.append(("word/settings.xml", parts.settings()))
+    package.append(("word/fontTable.xml", parts.font_table()))
+    package += word
+    package += [(f"word/{name}", data) for name, data in letter.drawings.media]
+    return write_zip(package)
+
+
+def qr_png(url: str) -> bytes:
+    """A QR code of url as PNG bytes; the same url always gives the same bytes."""
+    import qrcode
+    from qrcode.constants import ERROR_CORRECT_M
+
+    code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, box_size=8, border=2)
+    code.add_data(url)
+    code.make(fit=True)
+    buf = io.BytesIO()
+    code.make_image(fill_color="black", back_color="white").save(buf)
+    return buf.getvalue()
