@@ -12,4 +12,5 @@ urlpatterns = [
     path("", proposal_views.home, name="home"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
+    path("", include("proposals.urls")),
 ]

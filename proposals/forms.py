@@ -1,0 +1,331 @@
+"""Forms for the clerk's and the units' pages. Forms validate input; services write."""
+
+import datetime as dt
+import uuid
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from . import selectors
+from .models import (
+    Assignment,
+    ContactRecord,
+    ExtensionRequest,
+    Proposal,
+    ReassignmentRequest,
+    Section,
+    Unit,
+)
+
+DateInput = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def apply_errors(form: forms.Form, exc: ValidationError) -> None:
+    """Put a service's ValidationError next to the matching field, else on top of the form."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            target = field if field in form.fields else None
+            for error in errors:
+                form.add_error(target, error)
+    else:
+        form.add_error(None, exc)
+
+
+class OnceTokenMixin(forms.Form):
+    """A hidden one-time token so that a double click creates one record, not two (see
+    views/_once.py)."""
+
+    form_token = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial["form_token"] = uuid.uuid4().hex
+
+
+# --- Clerk -----------------------------------------------------------------------------
+
+
+class ProposalRegisterForm(forms.ModelForm):
+    class Meta:
+        model = Proposal
+        fields = [
+            "session",
+            "number",
+            "title",
+            "lead_proposer",
+            "co_signers",
+            "is_collective",
+            "content",
+            "reasons",
+            "suggestions",
+            "suggested_units",
+        ]
+        widgets = {
+            "content": forms.Textarea(attrs={"rows": 4}),
+            "reasons": forms.Textarea(attrs={"rows": 4}),
+            "suggestions": forms.Textarea(attrs={"rows": 4}),
+            "co_signers": forms.SelectMultiple(attrs={"size": 6}),
+        }
+        error_messages = {
+            "number": {
+                "required": gettext_lazy("请填写提案号。"),
+                "invalid": gettext_lazy("提案号须为正整数。"),
+                "min_value": gettext_lazy("提案号须为正整数。"),
+            },
+            "title": {"required": gettext_lazy("请填写案由。")},
+            "session": {"required": gettext_lazy("请选择届次。")},
+            "lead_proposer": {"required": gettext_lazy("请选择领衔人。")},
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["session"].queryset = selectors.sessions_managed_by(user).select_related(
+            "committee"
+        )
+        proposers = selectors.proposers_managed_by(user)
+        self.fields["lead_proposer"].queryset = proposers
+        self.fields["co_signers"].queryset = proposers
+        self.fields["co_signers"].help_text = _("按住 Ctrl 键可多选。")
+        current = self.fields["session"].queryset.filter(is_current=True).first()
+        if current and not self.is_bound:
+            self.initial.setdefault("session", current.pk)
+
+    def clean(self):
+        data = super().clean()
+        session, lead = data.get("session"), data.get("lead_proposer")
+        if session and lead and lead.committee_id != session.committee_id:
+            self.add_error("lead_proposer", _("领衔人不属于该届次所在的政协。"))
+        if session:
+            for proposer in data.get("co_signers") or []:
+                if proposer.committee_id != session.committee_id:
+                    self.add_error("co_signers", _("附议人「%s」不属于该政协。") % proposer)
+        return data
+
+    def validate_unique(self):
+        # The model's UniqueConstraint message is generic; say which number and session.
+        session, number = self.cleaned_data.get("session"), self.cleaned_data.get("number")
+        if session and number and Proposal.objects.filter(session=session, number=number).exists():
+            self.add_error(
+                "number",
+                _("%(session)s已有第%(number)d号提案，请核对提案号。")
+                % {"session": session.name, "number": number},
+            )
+
+
+class DecisionNoteForm(forms.Form):
+    note = forms.CharField(
+        label=gettext_lazy("立案审查意见"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("不予立案理由"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": gettext_lazy("不予立案须说明理由。")},
+    )
+
+
+class MergeForm(forms.Form):
+    into = forms.ModelChoiceField(
+        label=gettext_lazy("并入提案"),
+        queryset=Proposal.objects.none(),
+        error_messages={
+            "required": gettext_lazy("请选择要并入的提案。"),
+            "invalid_choice": gettext_lazy("所选提案不存在或不在同一届次。"),
+        },
+    )
+    note = forms.CharField(label=gettext_lazy("说明"), required=False)
+
+    def __init__(self, *args, proposal: Proposal, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["into"].queryset = (
+            selectors.proposals_managed_by(user)
+            .filter(session=proposal.session)
+            .exclude(pk=proposal.pk)
+            .exclude(status__in=[Proposal.Status.MERGED, Proposal.Status.REJECTED])
+            .order_by("number")
+        )
+
+
+class AssignRowForm(forms.Form):
+    unit = forms.ModelChoiceField(
+        label=gettext_lazy("承办单位"),
+        queryset=Unit.objects.none(),
+        required=False,
+        error_messages={"invalid_choice": gettext_lazy("所选单位不存在或不属于本政协。")},
+    )
+    role = forms.ChoiceField(label=gettext_lazy("办理方式"), choices=Assignment.Role.choices)
+    due_on = forms.DateField(
+        label=gettext_lazy("办理期限"),
+        required=False,
+        widget=DateInput,
+        help_text=gettext_lazy("留空则按届次规定计算"),
+        error_messages={"invalid": gettext_lazy("请填写有效日期，例如 2025-06-20。")},
+    )
+
+    def __init__(self, *args, units=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if units is not None:
+            self.fields["unit"].queryset = units
+
+
+class BaseAssignFormSet(forms.BaseFormSet):
+    def clean(self):
+        if any(self.errors):
+            return
+        if not self.chosen():
+            raise ValidationError(_("请至少选择一个承办单位。"))
+
+    def chosen(self) -> list[dict]:
+        return [f.cleaned_data for f in self.forms if f.cleaned_data.get("unit")]
+
+
+AssignFormSet = forms.formset_factory(AssignRowForm, formset=BaseAssignFormSet, extra=0)
+
+
+class AssignForm(forms.Form):
+    assigned_on = forms.DateField(
+        label=gettext_lazy("交办日期"),
+        widget=DateInput,
+        error_messages={
+            "required": gettext_lazy("请填写交办日期。"),
+            "invalid": gettext_lazy("请填写有效日期，例如 2025-03-20。"),
+        },
+    )
+
+    def clean_assigned_on(self) -> dt.date:
+        value = self.cleaned_data["assigned_on"]
+        if value > timezone.localdate():
+            raise ValidationError(_("交办日期不能晚于今天。"))
+        return value
+
+
+class ExtensionDecideForm(forms.Form):
+    approve = forms.TypedChoiceField(
+        choices=[("1", gettext_lazy("同意")), ("0", gettext_lazy("不同意"))],
+        coerce=lambda v: v == "1",
+    )
+    note = forms.CharField(label=gettext_lazy("审批意见"), required=False)
+
+
+class ReassignmentDecideForm(ExtensionDecideForm):
+    new_unit = forms.ModelChoiceField(
+        label=gettext_lazy("调整后的承办单位"), queryset=Unit.objects.none(), required=False
+    )
+
+    def __init__(self, *args, units=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if units is not None:
+            self.fields["new_unit"].queryset = units
+
+
+class ProposalFilterForm(forms.Form):
+    q = forms.CharField(label=gettext_lazy("搜索"), required=False)
+    session = forms.ModelChoiceField(
+        label=gettext_lazy("届次"), queryset=None, required=False, empty_label="全部届次"
+    )
+    status = forms.ChoiceField(label=gettext_lazy("状态"), required=False)
+    unit = forms.ModelChoiceField(
+        label=gettext_lazy("承办单位"), queryset=None, required=False, empty_label="全部单位"
+    )
+    overdue = forms.BooleanField(label=gettext_lazy("仅看超期"), required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["session"].queryset = selectors.sessions_managed_by(user)
+        self.fields["unit"].queryset = selectors.units_assignable_by(user)
+        self.fields["status"].choices = [("", _("全部状态")), *Proposal.Status.choices]
+
+
+# --- Units -----------------------------------------------------------------------------
+
+
+class ContactRecordForm(OnceTokenMixin, forms.ModelForm):
+    class Meta:
+        model = ContactRecord
+        fields = ["contacted_on", "method", "participants", "summary"]
+        widgets = {"contacted_on": DateInput, "summary": forms.Textarea(attrs={"rows": 5})}
+        error_messages = {
+            "contacted_on": {
+                "required": gettext_lazy("请填写沟通日期。"),
+                "invalid": gettext_lazy("请填写有效日期，例如 2025-05-10。"),
+            },
+            "method": {"required": gettext_lazy("请选择沟通方式。")},
+            "summary": {"required": gettext_lazy("请填写沟通情况。")},
+        }
+
+    def clean_summary(self) -> str:
+        value = self.cleaned_data["summary"].strip()
+        if not value:
+            raise ValidationError(_("请填写沟通情况。"))
+        return value
+
+
+class SectionForm(OnceTokenMixin, forms.Form):
+    heading = forms.CharField(label=gettext_lazy("标题"), max_length=200, required=False)
+    body = forms.CharField(
+        label=gettext_lazy("正文"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 14}),
+        help_text=gettext_lazy("段与段之间空一行。"),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    @staticmethod
+    def initial_for(section: Section) -> dict:
+        return {
+            "heading": section.heading,
+            "body": "\n\n".join(section.paragraphs),
+            "version": section.version,
+        }
+
+    def paragraphs(self) -> list[str]:
+        body = self.cleaned_data.get("body", "").replace("\r\n", "\n")
+        return [p.strip() for p in body.split("\n\n") if p.strip()]
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("heading", "").strip() and not data.get("body", "").strip():
+            self.add_error("body", _("标题和正文不能都为空。"))
+        return data
+
+
+class SectionReturnForm(forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("退回理由"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": gettext_lazy("退回时必须说明理由。")},
+    )
+
+
+class ExtensionRequestForm(OnceTokenMixin, forms.ModelForm):
+    class Meta:
+        model = ExtensionRequest
+        fields = ["requested_due_on", "reason"]
+        widgets = {"requested_due_on": DateInput, "reason": forms.Textarea(attrs={"rows": 4})}
+        error_messages = {
+            "requested_due_on": {
+                "required": gettext_lazy("请填写申请延至的日期。"),
+                "invalid": gettext_lazy("请填写有效日期，例如 2025-08-20。"),
+            },
+            "reason": {"required": gettext_lazy("请说明延期理由。")},
+        }
+
+
+class ReassignmentRequestForm(OnceTokenMixin, forms.ModelForm):
+    class Meta:
+        model = ReassignmentRequest
+        fields = ["reason", "suggested_unit"]
+        widgets = {"reason": forms.Textarea(attrs={"rows": 4})}
+        error_messages = {"reason": {"required": gettext_lazy("请说明申请调整的理由。")}}
+
+    def __init__(self, *args, assignment: Assignment, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["suggested_unit"].queryset = Unit.objects.filter(
+            committee_id=assignment.unit.committee_id, is_active=True
+        ).exclude(pk=assignment.unit_id)

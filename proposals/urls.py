@@ -1,0 +1,48 @@
+from django.urls import path
+
+from .views import clerk, unit
+
+app_name = "proposals"
+
+urlpatterns = [
+    # Clerk (交办员)
+    path("proposals/", clerk.proposal_list, name="proposal_list"),
+    path("proposals/new/", clerk.proposal_register, name="proposal_register"),
+    path("proposals/<int:pk>/", clerk.proposal_detail, name="proposal_detail"),
+    path("proposals/<int:pk>/accept/", clerk.proposal_accept, name="proposal_accept"),
+    path("proposals/<int:pk>/reject/", clerk.proposal_reject, name="proposal_reject"),
+    path("proposals/<int:pk>/merge/", clerk.proposal_merge, name="proposal_merge"),
+    path("proposals/<int:pk>/assign/", clerk.proposal_assign, name="proposal_assign"),
+    path(
+        "proposals/<int:pk>/extensions/<int:request_pk>/decide/",
+        clerk.extension_decide,
+        name="extension_decide",
+    ),
+    path(
+        "proposals/<int:pk>/reassignments/<int:request_pk>/decide/",
+        clerk.reassignment_decide,
+        name="reassignment_decide",
+    ),
+    # Handling units: everything hangs from the unit's own assignment.
+    path("work/<int:pk>/", unit.assignment_detail, name="assignment_detail"),
+    path("work/<int:pk>/contacts/new/", unit.contact_create, name="contact_create"),
+    path("work/<int:pk>/sections/new/", unit.section_create, name="section_create"),
+    path("work/<int:pk>/sections/<int:section_pk>/", unit.section_edit, name="section_edit"),
+    path(
+        "work/<int:pk>/sections/<int:section_pk>/submit/",
+        unit.section_submit,
+        name="section_submit",
+    ),
+    path(
+        "work/<int:pk>/sections/<int:section_pk>/accept/",
+        unit.section_accept,
+        name="section_accept",
+    ),
+    path(
+        "work/<int:pk>/sections/<int:section_pk>/return/",
+        unit.section_return,
+        name="section_return",
+    ),
+    path("work/<int:pk>/extension/", unit.extension_request, name="extension_request"),
+    path("work/<int:pk>/reassignment/", unit.reassignment_request, name="reassignment_request"),
+]
