@@ -1,6 +1,7 @@
 """Who is who: committees, their sessions, units, people and proposers."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -76,6 +77,28 @@ class Session(models.Model):
 
     def __str__(self) -> str:
         return f"{self.committee.short_name or self.committee.name}{self.name}"
+
+    def clean(self) -> None:
+        errors = {}
+        classes = self.answer_classes
+        if (
+            not isinstance(classes, list)
+            or not classes
+            or not all(isinstance(c, str) and len(c) == 1 and "A" <= c <= "Z" for c in classes)
+            or len(set(classes)) != len(classes)
+        ):
+            errors["answer_classes"] = _(
+                "办理类别须为不重复的大写字母列表，例如 [\"A\", \"B\", \"C\"]。"
+            )
+        days = self.reminder_working_days
+        if not isinstance(days, list) or not all(
+            isinstance(d, int) and not isinstance(d, bool) and 0 < d <= 60 for d in days
+        ):
+            errors["reminder_working_days"] = _(
+                "提前提醒天数须为1至60之间的整数列表，例如 [7, 3]。"
+            )
+        if errors:
+            raise ValidationError(errors)
 
 
 class Unit(models.Model):

@@ -97,3 +97,20 @@ def test_it_refuses_merged_into_without_merged_status():
 
 def test_it_refuses_merged_status_without_target():
     _raw_insert_fails(lambda: ProposalFactory(status=Proposal.Status.MERGED))
+
+
+@pytest.mark.parametrize(
+    ("classes", "valid"),
+    [(["A", "B", "C"], True), (["A", "B", "C", "D"], True), (["a"], False),
+     ([], False), (["A", "A"], False), (["AB"], False), ("ABC", False)],
+)
+def test_it_validates_a_sessions_answer_classes(classes, valid):
+    from django.core.exceptions import ValidationError
+
+    session = SessionFactory.build(answer_classes=classes)
+    if valid:
+        session.clean()
+    else:
+        with pytest.raises(ValidationError) as excinfo:
+            session.clean()
+        assert "answer_classes" in excinfo.value.message_dict
