@@ -9,6 +9,8 @@ from .base import env
 
 DEBUG = False
 SECRET_KEY = env("SECRET_KEY")
+# base.py derived this from the development key; production must use its own secret.
+SIGNING_KEY_SECRET = env("SIGNING_KEY_SECRET", default=SECRET_KEY)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
