@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from proposals import notice_views
 from proposals import views as proposal_views
 
 admin.site.site_header = _("提案办理系统")
@@ -12,5 +13,7 @@ urlpatterns = [
     path("", proposal_views.home, name="home"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
+    path("notices/", notice_views.notice_list, name="notice_list"),
+    path("jobs/", include("jobs.urls")),
     path("", include("proposals.urls")),
 ]

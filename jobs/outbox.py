@@ -35,9 +35,18 @@ def _broker_errors() -> tuple[type[BaseException], ...]:
     )
 
 
+_discovered = False
+
+
 def _app():
+    global _discovered
     from config.celery import app
 
+    if not _discovered:
+        # The web process runs tasks in eager mode by name: import every app's tasks.py
+        # (a worker does this on start-up).
+        app.loader.import_default_modules()
+        _discovered = True
     return app
 
 

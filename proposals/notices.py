@@ -124,3 +124,49 @@ def _send_unit(unit_id: int, to: list[str], connection, now) -> int:
             emailed_at=now or timezone.now()
         )
         return count
+
+
+def _about(assignment: Assignment) -> str:
+    proposal = assignment.proposal
+    return _("第%(number)s号提案《%(title)s》") % {
+        "number": proposal.number, "title": proposal.title}
+
+
+def notify_extension_decided(*, request, assignment: Assignment) -> Notice:
+    """Tell the unit how its 申请延期 was decided (same transaction as the decision)."""
+    if request.state == request.State.APPROVED:
+        text = _("%(what)s的延期申请已同意，办理期限延至%(due)s。") % {
+            "what": _about(assignment), "due": request.requested_due_on.isoformat()}
+    else:
+        text = _("%(what)s的延期申请未同意，办理期限仍为%(due)s。") % {
+            "what": _about(assignment), "due": assignment.due_on.isoformat()}
+    if request.decision_note:
+        text += _("审批意见：%(note)s") % {"note": request.decision_note}
+    return notice_create(
+        unit=assignment.unit, assignment=assignment, kind=Notice.Kind.EXTENSION_DECIDED,
+        message=text,
+    )
+
+
+def notify_reassignment_decided(*, request) -> list[Notice]:
+    """Tell the asking unit the decision and, when approved, the new unit its new work."""
+    old = request.assignment
+    approved = request.state == request.State.APPROVED
+    if approved:
+        text = _("%(what)s的调整申请已同意，已改由%(unit)s办理。") % {
+            "what": _about(old), "unit": request.new_assignment.unit.name}
+    else:
+        text = _("%(what)s的调整申请未同意，请继续办理。") % {"what": _about(old)}
+    if request.decision_note:
+        text += _("审批意见：%(note)s") % {"note": request.decision_note}
+    created = [notice_create(
+        unit=old.unit, assignment=old, kind=Notice.Kind.REASSIGNMENT_DECIDED, message=text)]
+    if approved:
+        new = request.new_assignment
+        created.append(notice_create(
+            unit=new.unit, assignment=new, kind=Notice.Kind.ASSIGNED,
+            message=_("%(what)s经调整交由本单位%(role)s，办理期限为%(due)s。") % {
+                "what": _about(new), "role": new.get_role_display(),
+                "due": new.due_on.isoformat()},
+        ))
+    return created

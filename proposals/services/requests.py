@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from ..dates import WorkingCalendar, add_months
 from ..models import Assignment, ExtensionRequest, ReassignmentRequest, Unit
+from ..notices import notify_extension_decided, notify_reassignment_decided
 from ..transitions import move
 from ._common import save_as
 from .assignments import UnitChoice, _new_assignment, assignment_withdraw
@@ -100,6 +101,7 @@ def extension_request_decide(
     request.decided_by = actor
     request.decision_note = note
     save_as(request, actor)
+    notify_extension_decided(request=request, assignment=assignment)
     return request
 
 
@@ -181,4 +183,5 @@ def reassignment_request_decide(
     request.decided_by = actor
     request.decision_note = note
     save_as(request, actor)
+    notify_reassignment_decided(request=request)
     return request

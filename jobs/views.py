@@ -1,0 +1,92 @@
+"""The progress page of a background job, its JSON status and its download."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from proposals.models import CommitteeRole, Session
+
+from . import services
+from .models import Job
+
+
+def jobs_visible_to(user):
+    """The owner sees a job; so does staff of the committee the job belongs to."""
+    if not user.is_authenticated:
+        return Job.objects.none()
+    if user.is_superuser:
+        return Job.objects.all()
+    staffed = CommitteeRole.objects.filter(user=user).values("committee_id")
+    from django.db.models import Q
+
+    return Job.objects.filter(Q(owner=user) | Q(committee__in=staffed))
+
+
+def _get_job_for_user(user, pk: int) -> Job:
+    # 404, not 403: another unit's people must not learn that the job exists.
+    return get_object_or_404(jobs_visible_to(user), pk=pk)
+
+
+def _status(job: Job) -> dict:
+    return {
+        "id": job.pk,
+        "state": job.state,
+        "state_display": job.get_state_display(),
+        "progress": job.progress,
+        "message": job.message,
+        "error": job.error if job.state == Job.State.FAILED else "",
+        "download_url": (
+            reverse("jobs:download", args=[job.pk])
+            if job.state == Job.State.DONE and job.result
+            else ""
+        ),
+    }
+
+
+@login_required
+@require_GET
+def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    job = _get_job_for_user(request.user, pk)
+    return render(request, "jobs/job_detail.html", {"job": job, "status": _status(job)})
+
+
+@login_required
+@require_GET
+def job_status(request: HttpRequest, pk: int) -> JsonResponse:
+    job = _get_job_for_user(request.user, pk)
+    response = JsonResponse(_status(job))
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_GET
+def job_download(request: HttpRequest, pk: int) -> FileResponse:
+    job = _get_job_for_user(request.user, pk)
+    if job.state != Job.State.DONE or not job.result:
+        raise Http404
+    name = job.result.name.rsplit("/", 1)[-1]
+    return FileResponse(job.result.open("rb"), as_attachment=True, filename=name)
+
+
+@login_required
+@require_GET
+def job_list(request: HttpRequest) -> HttpResponse:
+    jobs = jobs_visible_to(request.user).select_related("owner")[:50]
+    sessions = Session.objects.filter(
+        committee__in=CommitteeRole.objects.filter(user=request.user).values("committee_id")
+    ) if not request.user.is_superuser else Session.objects.all()
+    return render(request, "jobs/job_list.html", {"jobs": jobs, "sessions": sessions})
+
+
+@login_required
+@require_POST
+def session_compilation_start(request: HttpRequest, session_id: int) -> HttpResponse:
+    session = get_object_or_404(Session, pk=session_id)
+    if not services.can_start_session_compilation(request.user, session):
+        raise PermissionDenied
+    job = services.session_compilation_start(session=session, actor=request.user)
+    return redirect("jobs:detail", pk=job.pk)

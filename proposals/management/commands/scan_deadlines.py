@@ -1,0 +1,28 @@
+import datetime as dt
+
+from django.core.management.base import BaseCommand, CommandError
+
+from proposals.deadlines import scan_deadlines
+
+
+class Command(BaseCommand):
+    help = "运行每日办理期限扫描（与 celery beat 的定时任务相同），生成提醒并排队发送邮件。"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--today", help="按指定日期扫描（YYYY-MM-DD），用于测试")
+        parser.add_argument("--batch-size", type=int, default=5000)
+
+    def handle(self, *args, today=None, batch_size=5000, **options):
+        day = None
+        if today:
+            try:
+                day = dt.date.fromisoformat(today)
+            except ValueError as exc:
+                raise CommandError(f"--today 日期格式应为 YYYY-MM-DD：{today}") from exc
+        result = scan_deadlines(today=day, batch_size=batch_size)
+        for warning in result.warnings:
+            self.stderr.write(self.style.WARNING(warning))
+        self.stdout.write(
+            f"{result.today.isoformat()}：待提醒 {result.candidates} 条，"
+            f"新建提醒 {result.created} 条。"
+        )
