@@ -314,7 +314,8 @@ class _Letter:
         inner = paragraph(ppr(line=round(96 * 20 * 1.2), jc="center", snap_to_grid=False),
                           run("草稿", WATERMARK))
         box = self.drawings.text_box(
-            Anchor((PAGE_W_MM - w) / 2, (PAGE_H_MM - h) / 2, w, h, behind=True), inner, "Draft")
+            Anchor(0, 0, w, h, rel_h="margin", rel_v="margin", behind=True, align="center"),
+            inner, "Draft")
         p = paragraph(ppr(style="Header", line=240, line_rule="auto"), box)
         return (XML_HEAD + f"<w:hdr {NS_DECL}>{p}</w:hdr>").encode()
 

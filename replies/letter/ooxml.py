@@ -146,6 +146,7 @@ class Anchor:
     rel_h: str = "page"
     rel_v: str = "page"
     behind: bool = False
+    align: str | None = None  # centre both ways in the frames instead of the offsets
 
 
 @dataclass
@@ -165,15 +166,19 @@ class Drawings:
             f'relativeHeight="{251658240 + self.z * 1024}" behindDoc="{int(a.behind)}" '
             'locked="1" layoutInCell="1" allowOverlap="1">'
             '<wp:simplePos x="0" y="0"/>'
-            f'<wp:positionH relativeFrom="{a.rel_h}"><wp:posOffset>{emu(a.x_mm)}</wp:posOffset>'
-            '</wp:positionH>'
-            f'<wp:positionV relativeFrom="{a.rel_v}"><wp:posOffset>{emu(a.y_mm)}</wp:posOffset>'
-            '</wp:positionV>'
+            f'<wp:positionH relativeFrom="{a.rel_h}">{self._pos(a.align, a.x_mm)}</wp:positionH>'
+            f'<wp:positionV relativeFrom="{a.rel_v}">{self._pos(a.align, a.y_mm)}</wp:positionV>'
             f'<wp:extent cx="{emu(a.w_mm)}" cy="{emu(a.h_mm)}"/>'
             '<wp:effectExtent l="0" t="0" r="0" b="0"/><wp:wrapNone/>'
             f'<wp:docPr id="{did}" name={attr(f"{name} {did}")}/><wp:cNvGraphicFramePr/>'
             f"{graphic}</wp:anchor></w:drawing></w:r>"
         )
+
+    @staticmethod
+    def _pos(align: str | None, mm: float) -> str:
+        if align:
+            return f"<wp:align>{align}</wp:align>"
+        return f"<wp:posOffset>{emu(mm)}</wp:posOffset>"
 
     def rect(self, a: Anchor, color: str, name: str = "Line") -> str:
         """A filled rectangle without outline (one stroke of the red double lines)."""
