@@ -77,7 +77,9 @@ def deliver(ids: list[int]) -> int:
         errors = _broker_errors()
         try:
             with app.connection_for_write() as connection:
-                connection.ensure_connection(max_retries=1)
+                connection.ensure_connection(
+                    max_retries=1, interval_start=0, interval_step=0.2, interval_max=0.2
+                )
                 for message in messages:
                     app.send_task(
                         message.task_name,
