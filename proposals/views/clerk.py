@@ -108,7 +108,12 @@ def proposal_register(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("已登记%(p)s。") % {"p": proposal})
             return redirect("proposals:proposal_detail", pk=proposal.pk)
-    return render(request, "proposals/clerk/proposal_register.html", {"form": form})
+    return render(
+        request,
+        "proposals/clerk/proposal_register.html",
+        {"form": form},
+        status=400 if form.is_bound else 200,
+    )
 
 
 def _detail_context(request: HttpRequest, proposal: Proposal, **forms) -> dict:

@@ -1,0 +1,290 @@
+"""The permission matrix: every view URL × role × method, with the expected status.
+
+Read a row as: "this URL, requested with this method, answers each role with ...".
+  302  anonymous: sent to the login page; allowed roles: the change was made (redirect)
+  200  allowed to see the page;  400 allowed, but the input was refused
+  403  may see the object, may not do this (e.g. a unit on a clerk page, a signer writing)
+  404  may not even know the object exists (another unit's or committee's, guessed ids)
+  405  GET on a POST-only action
+
+Roles (see scenario.py): anonymous; clerk of this committee; clerk of another committee;
+handler of the lead unit; handler of a co unit (科技局); handler of a unit of the same
+committee that has nothing to do with the proposal; signer of the lead unit.
+"""
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.test import Client
+from django.urls import get_resolver, reverse
+
+from proposals.models import (
+    Assignment,
+    ContactRecord,
+    ExtensionRequest,
+    Proposal,
+    ReassignmentRequest,
+    Section,
+)
+
+from .scenario import build_scenario
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ("anon", "clerk", "other_clerk", "lead", "co", "stranger", "signer")
+
+
+def u(name, *args):
+    return reverse(f"proposals:{name}", args=args)
+
+
+# Valid POST data for each action (so an allowed role really gets its change made).
+def register_data(s):
+    return {
+        "session": s.session.pk, "number": 45001, "title": "关于新提案的提案",
+        "lead_proposer": s.proposer.pk, "content": "内容",
+    }
+
+
+def assign_data(s):
+    data = {"assigned_on": "2025-04-01", "form-TOTAL_FORMS": "2", "form-INITIAL_FORMS": "0"}
+    data.update({"form-0-unit": s.lead_unit.pk, "form-0-role": "lead", "form-0-due_on": ""})
+    data.update({"form-1-unit": s.co_unit.pk, "form-1-role": "co", "form-1-due_on": ""})
+    return data
+
+
+def contact_data(s):
+    return {"contacted_on": "2025-03-31", "method": "phone", "summary": "电话沟通，委员同意。"}
+
+
+def section_data(s):
+    return {"heading": "意见", "body": "第一段。\n\n第二段。", "version": 1, "action": "save"}
+
+
+def extension_data(s):
+    return {"requested_due_on": "2025-07-15", "reason": "需要补充调研。"}
+
+
+def reassignment_data(s):
+    return {"reason": "不属于本单位职能。", "suggested_unit": s.idle_unit.pk}
+
+
+NONE = lambda s: {}  # noqa: E731
+
+# name (URL name), label, url(s), method, data(s),
+#        anon clerk other_clerk lead  co  stranger signer
+MATRIX = [
+    # --- Clerk pages -----------------------------------------------------------------
+    ("proposal_list", "list", lambda s: u("proposal_list"), "GET", NONE,
+        (302, 200, 200, 403, 403, 403, 403)),
+    ("proposal_register", "form", lambda s: u("proposal_register"), "GET", NONE,
+        (302, 200, 200, 403, 403, 403, 403)),
+    # The other committee's clerk may not pick this committee's session: refused input.
+    ("proposal_register", "create", lambda s: u("proposal_register"), "POST", register_data,
+        (302, 302, 400, 403, 403, 403, 403)),
+    ("proposal_detail", "assigned proposal", lambda s: u("proposal_detail", s.proposal.pk),
+        "GET", NONE, (302, 200, 404, 403, 403, 404, 403)),
+    ("proposal_detail", "registered, units not told",
+        lambda s: u("proposal_detail", s.registered.pk), "GET", NONE,
+        (302, 200, 404, 404, 404, 404, 404)),
+    ("proposal_detail", "guess: other committee's",
+        lambda s: u("proposal_detail", s.other_proposal.pk), "GET", NONE,
+        (302, 404, 200, 404, 404, 404, 404)),
+    ("proposal_accept", "GET", lambda s: u("proposal_accept", s.registered.pk), "GET", NONE,
+        (302, 405, 405, 405, 405, 405, 405)),
+    ("proposal_accept", "accept", lambda s: u("proposal_accept", s.registered.pk), "POST",
+        NONE, (302, 302, 404, 404, 404, 404, 404)),
+    ("proposal_reject", "reject", lambda s: u("proposal_reject", s.registered.pk), "POST",
+        lambda s: {"reason": "不属于政协提案范围。"}, (302, 302, 404, 404, 404, 404, 404)),
+    ("proposal_merge", "merge", lambda s: u("proposal_merge", s.registered.pk), "POST",
+        lambda s: {"into": s.proposal.pk}, (302, 302, 404, 404, 404, 404, 404)),
+    ("proposal_merge", "on the assigned proposal",
+        lambda s: u("proposal_merge", s.proposal.pk), "POST", lambda s: {"into": s.registered.pk},
+        (302, 400, 404, 403, 403, 404, 403)),
+    ("proposal_assign", "form", lambda s: u("proposal_assign", s.accepted.pk), "GET", NONE,
+        (302, 200, 404, 404, 404, 404, 404)),
+    ("proposal_assign", "assign", lambda s: u("proposal_assign", s.accepted.pk), "POST",
+        assign_data, (302, 302, 404, 404, 404, 404, 404)),
+    ("proposal_assign", "already assigned, units see it",
+        lambda s: u("proposal_assign", s.proposal.pk), "GET", NONE,
+        (302, 200, 404, 403, 403, 404, 403)),
+    ("extension_decide", "approve",
+        lambda s: u("extension_decide", s.proposal.pk, s.extension.pk), "POST",
+        lambda s: {"approve": "1"}, (302, 302, 404, 403, 403, 404, 403)),
+    ("extension_decide", "guess: request of another proposal",
+        lambda s: u("extension_decide", s.accepted.pk, s.extension.pk), "POST",
+        lambda s: {"approve": "1"}, (302, 404, 404, 404, 404, 404, 404)),
+    ("reassignment_decide", "reject",
+        lambda s: u("reassignment_decide", s.proposal.pk, s.reassignment.pk), "POST",
+        lambda s: {"approve": "0"}, (302, 302, 404, 403, 403, 404, 403)),
+    # --- Unit pages ------------------------------------------------------------------
+    ("assignment_detail", "lead assignment", lambda s: u("assignment_detail", s.lead.pk),
+        "GET", NONE, (302, 403, 404, 200, 404, 404, 200)),
+    ("assignment_detail", "co assignment", lambda s: u("assignment_detail", s.co.pk),
+        "GET", NONE, (302, 403, 404, 404, 200, 404, 404)),
+    ("assignment_detail", "guess: other committee's",
+        lambda s: u("assignment_detail", s.other_assignment.pk), "GET", NONE,
+        (302, 404, 403, 404, 404, 404, 404)),
+    ("contact_create", "form", lambda s: u("contact_create", s.lead.pk), "GET", NONE,
+        (302, 403, 404, 200, 404, 404, 403)),
+    ("contact_create", "create", lambda s: u("contact_create", s.lead.pk), "POST",
+        contact_data, (302, 403, 404, 302, 404, 404, 403)),
+    ("contact_create", "co unit does not answer the proposer",
+        lambda s: u("contact_create", s.co.pk), "GET", NONE,
+        (302, 403, 404, 404, 403, 404, 404)),
+    ("section_create", "form", lambda s: u("section_create", s.co.pk), "GET", NONE,
+        (302, 403, 404, 404, 200, 404, 404)),
+    ("section_create", "create", lambda s: u("section_create", s.co.pk), "POST",
+        section_data, (302, 403, 404, 404, 302, 404, 404)),
+    ("section_create", "lead's own material",
+        lambda s: u("section_create", s.lead.pk), "POST", section_data,
+        (302, 403, 404, 302, 404, 404, 403)),
+    ("section_edit", "own draft", lambda s: u("section_edit", s.lead.pk, s.lead_draft.pk),
+        "GET", NONE, (302, 403, 404, 200, 404, 404, 200)),
+    ("section_edit", "save own draft",
+        lambda s: u("section_edit", s.lead.pk, s.lead_draft.pk), "POST", section_data,
+        (302, 403, 404, 302, 404, 404, 403)),
+    ("section_edit", "submitted co section",
+        lambda s: u("section_edit", s.co.pk, s.co_section.pk), "GET", NONE,
+        (302, 403, 404, 404, 200, 404, 404)),
+    ("section_edit", "guess: lead reads co section as its own",
+        lambda s: u("section_edit", s.lead.pk, s.co_section.pk), "GET", NONE,
+        (302, 403, 404, 403, 404, 404, 403)),
+    ("section_edit", "guess: another co unit's draft under own assignment",
+        lambda s: u("section_edit", s.co.pk, s.co2_draft.pk), "GET", NONE,
+        (302, 403, 404, 404, 404, 404, 404)),
+    ("section_edit", "guess: lead's draft under co assignment",
+        lambda s: u("section_edit", s.co.pk, s.lead_draft.pk), "GET", NONE,
+        (302, 403, 404, 404, 404, 404, 404)),
+    ("section_edit", "guess: co unit's draft under lead assignment",
+        lambda s: u("section_edit", s.lead.pk, s.co2_draft.pk), "GET", NONE,
+        (302, 403, 404, 404, 404, 404, 404)),
+    ("section_edit", "guess: other committee's section",
+        lambda s: u("section_edit", s.lead.pk, s.other_section.pk), "GET", NONE,
+        (302, 403, 404, 404, 404, 404, 404)),
+    ("section_submit", "GET", lambda s: u("section_submit", s.lead.pk, s.lead_draft.pk),
+        "GET", NONE, (302, 405, 405, 405, 405, 405, 405)),
+    ("section_submit", "submit own draft",
+        lambda s: u("section_submit", s.lead.pk, s.lead_draft.pk), "POST", NONE,
+        (302, 403, 404, 302, 404, 404, 403)),
+    ("section_accept", "accept co section",
+        lambda s: u("section_accept", s.lead.pk, s.co_section.pk), "POST", NONE,
+        (302, 403, 404, 302, 404, 404, 403)),
+    ("section_accept", "guess: co unit accepts its own",
+        lambda s: u("section_accept", s.co.pk, s.co_section.pk), "POST", NONE,
+        (302, 403, 404, 404, 403, 404, 404)),
+    ("section_accept", "guess: lead accepts its own draft",
+        lambda s: u("section_accept", s.lead.pk, s.lead_draft.pk), "POST", NONE,
+        (302, 403, 404, 403, 404, 404, 403)),
+    ("section_accept", "guess: other committee's section",
+        lambda s: u("section_accept", s.lead.pk, s.other_section.pk), "POST", NONE,
+        (302, 403, 404, 404, 404, 404, 403)),
+    ("section_return", "return co section",
+        lambda s: u("section_return", s.lead.pk, s.co_section.pk), "POST",
+        lambda s: {"reason": "请补充数据。"}, (302, 403, 404, 302, 404, 404, 403)),
+    ("section_return", "guess: co unit returns its own",
+        lambda s: u("section_return", s.co.pk, s.co_section.pk), "POST",
+        lambda s: {"reason": "x"}, (302, 403, 404, 404, 403, 404, 404)),
+    ("extension_request", "form", lambda s: u("extension_request", s.lead.pk), "GET", NONE,
+        (302, 403, 404, 200, 404, 404, 403)),
+    ("extension_request", "create", lambda s: u("extension_request", s.lead.pk), "POST",
+        extension_data, (302, 403, 404, 302, 404, 404, 403)),
+    ("reassignment_request", "form", lambda s: u("reassignment_request", s.co.pk), "GET",
+        NONE, (302, 403, 404, 404, 200, 404, 404)),
+    ("reassignment_request", "create", lambda s: u("reassignment_request", s.lead.pk),
+        "POST", reassignment_data, (302, 403, 404, 302, 404, 404, 403)),
+]
+
+CASES = [
+    pytest.param(url, method, data, role, expected[i], id=f"{name}[{label}]-{method}-{role}")
+    for name, label, url, method, data, expected in MATRIX
+    for i, role in enumerate(ROLES)
+]
+
+
+@pytest.fixture
+def scenario():
+    with time_machine.travel(dt.datetime(2025, 4, 1, 10, tzinfo=dt.UTC), tick=False):
+        yield build_scenario()
+
+
+def _counts() -> dict:
+    models = (Proposal, Assignment, Section, ContactRecord, ExtensionRequest, ReassignmentRequest)
+    return {m.__name__: m.objects.count() for m in models}
+
+
+def _states(s) -> dict:
+    return {
+        "proposals": list(Proposal.objects.order_by("pk").values_list("status", flat=True)),
+        "sections": list(Section.objects.order_by("pk").values_list("state", "version")),
+        "requests": list(ExtensionRequest.objects.values_list("state", flat=True))
+        + list(ReassignmentRequest.objects.values_list("state", flat=True)),
+    }
+
+
+@pytest.mark.parametrize(("url", "method", "data", "role", "expected"), CASES)
+def test_it_answers_each_role_as_the_matrix_says(client, scenario, url, method, data, role,
+                                                 expected):
+    s = scenario
+    if role != "anon":
+        client.force_login(s.users[role])
+    before = (_counts(), _states(s))
+    path = url(s)
+    response = client.get(path) if method == "GET" else client.post(path, data(s))
+    assert response.status_code == expected, response.content.decode()[:2000]
+    if role == "anon" and expected == 302:
+        assert response["Location"].startswith(reverse("login"))
+    if method == "POST" and expected != 302:
+        # A refused request changes nothing at all.
+        assert (_counts(), _states(s)) == before
+    if method == "POST" and expected == 302 and role != "anon":
+        assert (_counts(), _states(s)) != before
+
+
+def test_it_covers_every_url_of_the_app():
+    resolver = get_resolver()
+    included = [p for p in resolver.url_patterns if getattr(p, "namespace", None) == "proposals"]
+    names = {pattern.name for inc in included for pattern in inc.url_patterns}
+    assert names == {row[0] for row in MATRIX}
+
+
+POST_ROWS = [
+    pytest.param(url, data, role, id=f"{name}[{label}]-{role}")
+    for name, label, url, method, data, expected in MATRIX
+    for role, code in zip(ROLES, expected, strict=True)
+    if method == "POST" and code == 302 and role != "anon"
+]
+
+
+@pytest.mark.parametrize(("url", "data", "role"), POST_ROWS)
+def test_it_refuses_a_post_without_csrf_token(scenario, url, data, role):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(scenario.users[role])
+    before = _counts(), _states(scenario)
+    response = client.post(url(scenario), data(scenario))
+    assert response.status_code == 403
+    assert (_counts(), _states(scenario)) == before
+
+
+GET_PAGES_WITH_FORMS = [
+    ("clerk", lambda s: u("proposal_register")),
+    ("clerk", lambda s: u("proposal_detail", s.registered.pk)),
+    ("clerk", lambda s: u("proposal_detail", s.proposal.pk)),
+    ("clerk", lambda s: u("proposal_assign", s.accepted.pk)),
+    ("lead", lambda s: u("assignment_detail", s.lead.pk)),
+    ("lead", lambda s: u("contact_create", s.lead.pk)),
+    ("lead", lambda s: u("section_edit", s.lead.pk, s.lead_draft.pk)),
+    ("co", lambda s: u("section_create", s.co.pk)),
+    ("co", lambda s: u("extension_request", s.co.pk)),
+    ("co", lambda s: u("reassignment_request", s.co.pk)),
+]
+
+
+@pytest.mark.parametrize(("role", "url"), GET_PAGES_WITH_FORMS)
+def test_it_puts_a_csrf_token_in_every_post_form(client, scenario, role, url):
+    client.force_login(scenario.users[role])
+    html = client.get(url(scenario)).content.decode()
+    post_forms = html.count('method="post"')
+    assert post_forms >= 1
+    assert html.count('name="csrfmiddlewaretoken"') == post_forms
