@@ -1,0 +1,98 @@
+import io
+import zipfile
+
+import pytest
+from django.test import override_settings
+from openpyxl import load_workbook
+
+from jobs.exports import SignedFile
+from jobs.models import Job
+from jobs.services import job_run
+from jobs.tests.factories import JobFactory
+from proposals.models import Assignment
+from proposals.tests.factories import AssignmentFactory, SessionFactory, UnitFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _fake_signed_files(session):
+    for assignment in Assignment.objects.filter(proposal__session=session, role="lead"):
+        number = assignment.proposal.number
+        yield SignedFile(
+            proposal_id=assignment.proposal_id,
+            name=f"{number}-答复函.docx",
+            open=lambda number=number: io.BytesIO(f"signed {number}".encode()),
+        )
+
+
+def _compilation(session) -> Job:
+    job = JobFactory(
+        kind=Job.Kind.SESSION_COMPILATION,
+        committee=session.committee,
+        params={"session_id": session.pk},
+    )
+    job_run(job_id=job.pk)
+    job.refresh_from_db()
+    return job
+
+
+def test_it_builds_the_index_sheet_of_the_session():
+    session = SessionFactory()
+    lead = AssignmentFactory(proposal__session=session, unit__committee=session.committee)
+    co = AssignmentFactory(
+        proposal=lead.proposal,
+        role=Assignment.Role.CO,
+        unit=UnitFactory(committee=session.committee),
+    )
+    AssignmentFactory()  # another session's proposal stays out
+
+    job = _compilation(session)
+
+    assert job.state == Job.State.DONE, job.error
+    assert job.progress == 100
+    with zipfile.ZipFile(io.BytesIO(job.result.read())) as archive:
+        assert archive.namelist() == ["index.xlsx"]  # no signed replies yet
+        sheet = load_workbook(io.BytesIO(archive.read("index.xlsx"))).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][0] == "提案号"
+    assert len(rows) == 2
+    number, title, _proposer, _status, leads, cos, _assigned, due, _files = rows[1]
+    assert (number, title) == (lead.proposal.number, lead.proposal.title)
+    assert (leads, cos) == (lead.unit.name, co.unit.name)
+    assert lead.due_on.isoformat() in due
+
+
+@override_settings(JOBS_SIGNED_REPLY_FILES="jobs.tests.test_exports._fake_signed_files")
+def test_it_puts_the_signed_replies_in_the_zip():
+    session = SessionFactory()
+    lead = AssignmentFactory(proposal__session=session, unit__committee=session.committee)
+
+    job = _compilation(session)
+
+    name = f"{lead.proposal.number}-答复函.docx"
+    with zipfile.ZipFile(io.BytesIO(job.result.read())) as archive:
+        assert archive.read(f"答复/{name}") == f"signed {lead.proposal.number}".encode()
+        sheet = load_workbook(io.BytesIO(archive.read("index.xlsx"))).active
+    assert list(sheet.iter_rows(values_only=True))[1][-1] == name
+
+
+def test_it_records_what_went_wrong():
+    job = JobFactory(kind=Job.Kind.SESSION_COMPILATION, params={"session_id": 999999})
+
+    assert job_run(job_id=job.pk) == Job.State.FAILED
+
+    job.refresh_from_db()
+    assert job.state == Job.State.FAILED
+    assert "does not exist" in job.error or "不存在" in job.error
+    assert not job.result
+
+
+def test_it_does_not_run_a_finished_job_again():
+    job = JobFactory(params={"n": 2})
+    assert job_run(job_id=job.pk) == Job.State.DONE
+    job.refresh_from_db()
+    first = job.result.name
+
+    assert job_run(job_id=job.pk) == Job.State.DONE
+    job.refresh_from_db()
+    assert job.result.name == first
