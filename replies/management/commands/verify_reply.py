@@ -1,0 +1,46 @@
+"""manage.py verify_reply FILE.docx — is this file a signed original reply letter?
+
+Exit 0 when it is (the unit's signature over the record of this exact file checks out),
+1 when it is not: unknown file, altered file, or a signature that does not verify.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from replies.signing import verify_bytes
+
+
+class Command(BaseCommand):
+    help = "检查一份答复函 .docx 文件是否为已签发的原件（单位、文号、日期、签发人）。"
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="要检查的 .docx 文件")
+
+    def handle(self, *args, **options):
+        path = Path(options["file"])
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise CommandError(f"无法读取文件 {path}：{exc.strerror}", returncode=1) from exc
+        result = verify_bytes(data)
+        if not result.valid:
+            self.stderr.write(f"不是有效的签发原件：{result.reason}")
+            self.stderr.write(f"文件 SHA-256：{hashlib.sha256(data).hexdigest()}")
+            raise SystemExit(1)
+        reply, record = result.reply, result.record
+        self.stdout.write("有效：这是已签发的答复函原件，签名验证通过。")
+        self.stdout.write(f"单位：{record['unit']}")
+        self.stdout.write(f"文号：{record['doc_number']}")
+        d = reply.signed_on
+        self.stdout.write(f"日期：{d.year}年{d.month}月{d.day}日")
+        self.stdout.write(f"签发人：{reply.signer_name}")
+        self.stdout.write(f"标题：{reply.title}")
+        self.stdout.write(f"签名密钥：{reply.signing_key.fingerprint[:16]}")
+        successor = getattr(reply, "superseded_by", None)
+        if successor is not None:
+            note = successor.doc_number or "（更正答复尚未签发）"
+            self.stdout.write(f"注意：此答复已被更正，更正答复：{note}")

@@ -1,1 +1,0 @@
-"""Reply letters, numbering, signing and feedback."""

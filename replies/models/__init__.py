@@ -1,0 +1,30 @@
+from .feedback import Feedback, FeedbackLink
+from .keys import DocumentCounter, UnitLetterSettings, UnitSigningKey
+from .reply import (
+    DISCLOSURE_NOTES,
+    FROZEN_STATES,
+    Disclosure,
+    FrozenReplyError,
+    Reply,
+    ReplyParagraph,
+    ReplyState,
+    default_cc,
+    format_doc_number,
+)
+
+__all__ = [
+    "DISCLOSURE_NOTES",
+    "FROZEN_STATES",
+    "Disclosure",
+    "DocumentCounter",
+    "Feedback",
+    "FeedbackLink",
+    "FrozenReplyError",
+    "Reply",
+    "ReplyParagraph",
+    "ReplyState",
+    "UnitLetterSettings",
+    "UnitSigningKey",
+    "default_cc",
+    "format_doc_number",
+]

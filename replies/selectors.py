@@ -1,0 +1,53 @@
+"""Reads of replies, scoped to what a person may see."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from proposals.models import Membership
+from proposals.selectors import committees_staffed_by
+
+from .models import Reply
+from .spec_builder import outline
+
+
+def replies_visible_to(user) -> QuerySet[Reply]:
+    """Committee staff see their committee's replies; a unit's people see their unit's
+    replies. Co-handling units see the sections they wrote, not the lead's letter."""
+    if not user.is_authenticated:
+        return Reply.objects.none()
+    qs = Reply.objects.select_related("proposal__session", "unit", "assignment")
+    if user.is_superuser:
+        return qs
+    return qs.filter(
+        Q(proposal__session__committee__in=committees_staffed_by(user))
+        | Q(unit__in=Membership.objects.filter(user=user).values("unit_id"))
+    )
+
+
+def replies_of_proposal(*, proposal, user) -> QuerySet[Reply]:
+    return replies_visible_to(user).filter(proposal=proposal).order_by("-created_at")
+
+
+def reply_current(*, assignment) -> Reply | None:
+    """The reply now in force for an assignment: the open draft if any, else the latest
+    signed reply that no correction supersedes."""
+    return (
+        Reply.objects.filter(assignment=assignment)
+        .filter(Q(state__in=["draft", "in_review"]) | Q(superseded_by__isnull=True))
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+
+
+def reply_outline(reply: Reply) -> list[dict]:
+    """Headings and paragraphs with their numbers and the unit that wrote each."""
+    return outline(reply)
+
+
+def reply_by_sha256(sha256: str) -> Reply | None:
+    return (
+        Reply.objects.select_related("unit", "signing_key")
+        .filter(sha256=sha256.lower())
+        .first()
+    )

@@ -1,0 +1,34 @@
+"""Every write to replies goes through these functions."""
+
+from ._common import ALLOWED, ConflictError, DraftingCheckError, ReplyFinding, TransitionError
+from .checks import reply_check
+from .drafts import (
+    ParagraphInput,
+    reply_correct,
+    reply_create_draft,
+    reply_return,
+    reply_submit_for_review,
+    reply_update,
+)
+from .feedback import feedback_link_create, feedback_link_get, feedback_submit
+from .signoff import reply_mark_sent, reply_sign_off
+
+__all__ = [
+    "ALLOWED",
+    "ConflictError",
+    "DraftingCheckError",
+    "ParagraphInput",
+    "ReplyFinding",
+    "TransitionError",
+    "feedback_link_create",
+    "feedback_link_get",
+    "feedback_submit",
+    "reply_check",
+    "reply_correct",
+    "reply_create_draft",
+    "reply_mark_sent",
+    "reply_return",
+    "reply_sign_off",
+    "reply_submit_for_review",
+    "reply_update",
+]

@@ -1,0 +1,89 @@
+"""The proposer's feedback link and answer (满意 / 基本满意 / 不满意)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from proposals.models import Proposal
+from proposals.services import proposal_set_status
+from proposals.transitions import can_move
+
+from ..models import FROZEN_STATES, Feedback, FeedbackLink, Reply
+from ._common import save_as
+
+DEFAULT_LINK_DAYS = 180
+MAX_COMMENT_CHARS = 5_000
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@transaction.atomic
+def feedback_link_create(
+    *, reply: Reply, valid_days: int = DEFAULT_LINK_DAYS, actor=None
+) -> tuple[FeedbackLink, str]:
+    """A new link for the proposer. The token is returned once and never stored."""
+    if reply.state not in FROZEN_STATES and reply.state != Reply.State.IN_REVIEW:
+        raise ValidationError(_("只有签发的答复才能征询意见。"), code="not_signed")
+    token = secrets.token_urlsafe(32)
+    link = FeedbackLink(
+        reply=reply,
+        token_hash=token_hash(token),
+        expires_at=timezone.now() + dt.timedelta(days=valid_days),
+    )
+    save_as(link, actor)
+    return link, token
+
+
+def feedback_link_get(*, token: str) -> FeedbackLink | None:
+    """The live link for a token, or None (unknown, revoked or expired)."""
+    if not token or len(token) > 200:
+        return None
+    return (
+        FeedbackLink.objects.select_related("reply")
+        .filter(token_hash=token_hash(token), revoked=False, expires_at__gt=timezone.now())
+        .first()
+    )
+
+
+@transaction.atomic
+def feedback_submit(*, token: str, satisfaction: str, comment: str = "") -> Feedback:
+    """Record the proposer's answer, once per reply. 满意/基本满意 move the proposal from
+    已答复 to 已反馈; 不满意 sends it back to 办理中 (重新办理)."""
+    link = feedback_link_get(token=token)
+    if link is None:
+        raise ValidationError(_("链接无效或已过期。"), code="invalid_link")
+    if satisfaction not in Feedback.Satisfaction.values:
+        raise ValidationError({"satisfaction": _("请选择满意、基本满意或不满意。")})
+    comment = (comment or "").strip()
+    if len(comment) > MAX_COMMENT_CHARS:
+        raise ValidationError({"comment": _("意见不能超过%(n)d字。") % {"n": MAX_COMMENT_CHARS}})
+    link = FeedbackLink.objects.select_for_update().get(pk=link.pk)
+    reply = Reply.objects.select_for_update().get(pk=link.reply_id)
+    if Feedback.objects.filter(reply=reply).exists():
+        raise ValidationError(_("已收到您对这份答复的意见，谢谢。"), code="duplicate")
+    link.use_count += 1
+    link.save(update_fields=["use_count"])
+    feedback = Feedback(reply=reply, link=link, satisfaction=satisfaction, comment=comment)
+    try:
+        with transaction.atomic():
+            feedback.save()
+    except IntegrityError as exc:
+        raise ValidationError(_("已收到您对这份答复的意见，谢谢。"), code="duplicate") from exc
+
+    proposal = Proposal.objects.get(pk=reply.proposal_id)
+    if satisfaction == Feedback.Satisfaction.UNSATISFIED:
+        target = Proposal.Status.IN_PROGRESS
+    else:
+        target = Proposal.Status.FEEDBACK
+    if proposal.status != target and can_move(proposal, target):
+        proposal_set_status(proposal=proposal, status=target, actor=None)
+    return feedback
