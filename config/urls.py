@@ -15,5 +15,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("notices/", notice_views.notice_list, name="notice_list"),
     path("jobs/", include("jobs.urls")),
+    path("insights/", include("insights.urls")),
     path("", include("proposals.urls")),
 ]

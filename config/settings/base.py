@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "proposals",
     "replies",
     "jobs",
+    "insights",
 ]
 
 MIDDLEWARE = [

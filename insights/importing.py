@@ -1,0 +1,450 @@
+"""Importing proposals from an .xlsx in the layout a proposal committee exports.
+
+Two steps: `import_check` reads the workbook and lists every row's problems without
+writing anything; `import_run` writes every row through proposals.services.proposal_register
+in one transaction — all rows or none.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from proposals.models import Proposal, Proposer, Session, Unit
+from proposals.services import proposal_register
+
+from .models import ProposalImport
+
+# Column headers, in template order: (key, header, required).
+COLUMNS = [
+    ("number", "提案号", True),
+    ("title", "案由", True),
+    ("lead", "领衔人", True),
+    ("co_signers", "附议人", False),
+    ("sector", "界别", False),
+    ("party", "党派", False),
+    ("content", "提案内容", False),
+    ("units", "建议承办单位", False),
+]
+HEADERS = [header for _key, header, _required in COLUMNS]
+MAX_BYTES = 10 * 1024 * 1024
+MAX_ROWS = 5000
+BACKGROUND_ROWS = 200
+NAME_SEPARATORS = re.compile(r"[、，,；;\s]+")
+TITLE_MAX = Proposal._meta.get_field("title").max_length
+NAME_MAX = Proposer._meta.get_field("name").max_length
+UNITS_MAX = Proposal._meta.get_field("suggested_units").max_length
+
+
+class ImportFileError(ValueError):
+    """The file as a whole cannot be read; the message says why, in Chinese."""
+
+
+@dataclass
+class Row:
+    line: int  # row number in the sheet, as Excel shows it
+    number: int | None = None
+    title: str = ""
+    lead: str = ""
+    co_signers: list[str] = field(default_factory=list)
+    sector: str = ""
+    party: str = ""
+    content: str = ""
+    units: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Check:
+    rows: list[Row]
+    file_problems: list[str] = field(default_factory=list)
+
+    @property
+    def problems(self) -> list[dict]:
+        """Every problem as {"row": line or None, "message": ...}, file problems first."""
+        found = [{"row": None, "message": m} for m in self.file_problems]
+        for row in self.rows:
+            found += [{"row": row.line, "message": m} for m in row.problems]
+        return found
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def _number(value) -> int | None:
+    """提案号 as an integer: 12, 12.0, "12", "第12号"; None when it is not one."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value if value >= 1 else None
+    if isinstance(value, float):
+        return int(value) if value.is_integer() and value >= 1 else None
+    text = _text(value)
+    match = re.fullmatch(r"第?\s*(\d+)\s*号?", text)
+    if not match:
+        return None
+    number = int(match.group(1))
+    return number if number >= 1 else None
+
+
+def _names(value) -> list[str]:
+    return [n for n in NAME_SEPARATORS.split(_text(value)) if n]
+
+
+def read_workbook(data: bytes) -> list[tuple[int, dict]]:
+    """The data rows of the first sheet as (line, {key: raw value}); raises ImportFileError
+    for anything that is not a readable .xlsx in our layout."""
+    if len(data) > MAX_BYTES:
+        raise ImportFileError(_("文件过大：不能超过10MB。"))
+    # Check the content, not the name: an .xlsx is a zip holding xl/workbook.xml.
+    if not data.startswith(b"PK"):
+        if data.startswith(b"\xd0\xcf\x11\xe0"):
+            raise ImportFileError(
+                _("这是旧版 Excel（.xls）文件，请在 Excel 中另存为 .xlsx 后再上传。")
+            )
+        raise ImportFileError(_("文件不是 Excel 工作簿（.xlsx），请使用导入模板。"))
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = set(archive.namelist())
+    except zipfile.BadZipFile as exc:
+        raise ImportFileError(_("文件已损坏，无法作为 .xlsx 打开。")) from exc
+    if "xl/workbook.xml" not in names:
+        raise ImportFileError(_("文件不是 Excel 工作簿（.xlsx），请使用导入模板。"))
+
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds on damaged parts
+        raise ImportFileError(_("文件已损坏，无法读取工作表内容。")) from exc
+    try:
+        sheet = workbook.worksheets[0] if workbook.worksheets else None
+        if sheet is None:
+            raise ImportFileError(_("工作簿中没有工作表。"))
+        rows = sheet.iter_rows(values_only=True)
+        header = next(rows, None)
+        if header is None:
+            raise ImportFileError(_("工作表是空的：第1行应为表头（%(h)s）。") % {
+                "h": "、".join(HEADERS)})
+        positions: dict[str, int] = {}
+        for index, cell in enumerate(header):
+            name = _text(cell).replace(" ", "").rstrip("*")
+            for key, title, _required in COLUMNS:
+                if name == title and key not in positions:
+                    positions[key] = index
+        missing = [title for key, title, required in COLUMNS if required
+                   and key not in positions]
+        if missing:
+            raise ImportFileError(
+                _("第1行表头缺少列：%(cols)s。请使用导入模板（列为：%(all)s）。")
+                % {"cols": "、".join(missing), "all": "、".join(HEADERS)}
+            )
+        result = []
+        for line, values in enumerate(rows, start=2):
+            if values is None or all(_text(v) == "" for v in values):
+                continue
+            raw = {key: (values[i] if i < len(values) else None) for key, i in positions.items()}
+            result.append((line, raw))
+            if len(result) > MAX_ROWS:
+                raise ImportFileError(
+                    _("行数过多：一次最多导入%(n)d行，请分批导入。") % {"n": MAX_ROWS}
+                )
+        return result
+    finally:
+        workbook.close()
+
+
+def _units_by_name(session: Session) -> dict[str, Unit]:
+    lookup: dict[str, Unit] = {}
+    for unit in Unit.objects.filter(committee_id=session.committee_id, is_active=True):
+        lookup.setdefault(unit.name, unit)
+        if unit.short_name:
+            lookup.setdefault(unit.short_name, unit)
+    return lookup
+
+
+def check_rows(session: Session, raw_rows: list[tuple[int, dict]]) -> Check:
+    """Every row's problems, in Chinese, with its row number; writes nothing."""
+    units = _units_by_name(session)
+    rows: list[Row] = []
+    for line, raw in raw_rows:
+        row = Row(line=line)
+        number_text = _text(raw.get("number"))
+        if not number_text:
+            row.problems.append(_("第%(line)d行：缺少“提案号”。") % {"line": line})
+        else:
+            row.number = _number(raw.get("number"))
+            if row.number is None:
+                row.problems.append(
+                    _("第%(line)d行：“提案号”应为正整数，现为“%(v)s”。")
+                    % {"line": line, "v": number_text}
+                )
+        row.title = _text(raw.get("title"))
+        if not row.title:
+            row.problems.append(_("第%(line)d行：缺少“案由”。") % {"line": line})
+        elif len(row.title) > TITLE_MAX:
+            row.problems.append(
+                _("第%(line)d行：“案由”过长（%(n)d字，最多%(max)d字）。")
+                % {"line": line, "n": len(row.title), "max": TITLE_MAX}
+            )
+        row.lead = _text(raw.get("lead"))
+        if not row.lead:
+            row.problems.append(_("第%(line)d行：缺少“领衔人”。") % {"line": line})
+        row.co_signers = [n for n in _names(raw.get("co_signers")) if n != row.lead]
+        for name in [row.lead, *row.co_signers]:
+            if len(name) > NAME_MAX:
+                row.problems.append(
+                    _("第%(line)d行：提案人名称“%(name)s…”过长（最多%(max)d字）。")
+                    % {"line": line, "name": name[:10], "max": NAME_MAX}
+                )
+        row.sector = _text(raw.get("sector"))[:50]
+        row.party = _text(raw.get("party"))[:50]
+        row.content = _text(raw.get("content"))
+        row.units = _names(raw.get("units"))
+        unknown = [name for name in row.units if name not in units]
+        if unknown:
+            row.problems.append(
+                _("第%(line)d行：“建议承办单位”中有未知单位：%(names)s。")
+                % {"line": line, "names": "、".join(unknown)}
+            )
+        if len("、".join(row.units)) > UNITS_MAX:
+            row.problems.append(_("第%(line)d行：“建议承办单位”过长。") % {"line": line})
+        rows.append(row)
+
+    first_line: dict[int, int] = {}
+    for row in rows:
+        if row.number is None:
+            continue
+        if row.number in first_line:
+            row.problems.append(
+                _("第%(line)d行：提案号%(n)d与第%(first)d行重复。")
+                % {"line": row.line, "n": row.number, "first": first_line[row.number]}
+            )
+        else:
+            first_line[row.number] = row.line
+    existing = set(
+        Proposal.objects.filter(session=session, number__in=list(first_line)).values_list(
+            "number", flat=True
+        )
+    )
+    for row in rows:
+        if row.number in existing:
+            row.problems.append(
+                _("第%(line)d行：本届次已有第%(n)d号提案。") % {"line": row.line, "n": row.number}
+            )
+    check = Check(rows=rows)
+    if not rows:
+        check.file_problems.append(_("工作表中没有提案数据（第2行起）。"))
+    return check
+
+
+def import_check(*, session: Session, data: bytes) -> Check:
+    try:
+        raw = read_workbook(data)
+    except ImportFileError as exc:
+        return Check(rows=[], file_problems=[str(exc)])
+    return check_rows(session, raw)
+
+
+@transaction.atomic
+def import_create(*, session: Session, owner, filename: str, data: bytes) -> ProposalImport:
+    """Store the upload with its dry-run findings (nothing is imported yet)."""
+    check = import_check(session=session, data=data)
+    record = ProposalImport(
+        session=session,
+        owner=owner,
+        filename=(filename or "import.xlsx")[:200],
+        content=data,
+        row_count=len(check.rows),
+        problems=check.problems,
+    )
+    record.full_clean()
+    record.save()
+    return record
+
+
+class _Proposers:
+    """Proposers of the committee by name: reused when the name exists, created once
+    otherwise (the first row that names a new proposer gives its 界别/党派)."""
+
+    def __init__(self, session: Session, names: set[str], actor) -> None:
+        self.committee_id = session.committee_id
+        self.actor = actor
+        self.by_name: dict[str, Proposer] = {}
+        for proposer in Proposer.objects.filter(
+            committee_id=self.committee_id, name__in=names
+        ).order_by("pk"):
+            self.by_name.setdefault(proposer.name, proposer)
+
+    def get(self, name: str, *, sector: str = "", party: str = "") -> Proposer:
+        proposer = self.by_name.get(name)
+        if proposer is None:
+            proposer = Proposer(
+                committee_id=self.committee_id, name=name, sector=sector, party=party
+            )
+            proposer.full_clean()
+            proposer._history_user = self.actor
+            proposer.save()
+            self.by_name[name] = proposer
+        return proposer
+
+
+def import_rows(
+    *, session: Session, rows: list[Row], actor, progress: Callable[[float], None] | None = None
+) -> list[Proposal]:
+    """Write checked rows in one transaction: every row or none."""
+    names = {n for row in rows for n in [row.lead, *row.co_signers]}
+    with transaction.atomic():
+        proposers = _Proposers(session, names, actor)
+        created = []
+        for i, row in enumerate(rows, 1):
+            lead = proposers.get(row.lead, sector=row.sector, party=row.party)
+            co_signers = [proposers.get(n) for n in row.co_signers]
+            try:
+                created.append(
+                    proposal_register(
+                        session=session,
+                        number=row.number,
+                        title=row.title,
+                        lead_proposer=lead,
+                        co_signers=co_signers,
+                        content=row.content,
+                        suggested_units="、".join(row.units),
+                        actor=actor,
+                    )
+                )
+            except ValidationError as exc:
+                messages = "；".join(exc.messages)
+                raise ValidationError(
+                    _("第%(line)d行：%(msg)s") % {"line": row.line, "msg": messages}
+                ) from exc
+            if progress and i % 50 == 0:
+                progress(100 * i / len(rows))
+    return created
+
+
+def import_run(*, record_id: int) -> str:
+    """Import a checked upload (run inline, or by the worker for large files). Runs again
+    safely: a finished import is left alone, and the rows go in one transaction."""
+    record = ProposalImport.objects.select_related("session").get(pk=record_id)
+    if record.is_finished:
+        return record.state
+    ProposalImport.objects.filter(pk=record_id).update(
+        state=ProposalImport.State.RUNNING, progress=0
+    )
+    check = import_check(session=record.session, data=bytes(record.content))
+    try:
+        if not check.ok:
+            raise ValidationError([p["message"] for p in check.problems])
+        created = import_rows(session=record.session, rows=check.rows, actor=record.owner)
+    except ValidationError as exc:
+        ProposalImport.objects.filter(pk=record_id, state=ProposalImport.State.RUNNING).update(
+            state=ProposalImport.State.FAILED,
+            problems=check.problems,
+            error="\n".join(exc.messages),
+            finished_at=timezone.now(),
+        )
+        return ProposalImport.State.FAILED
+    ProposalImport.objects.filter(pk=record_id, state=ProposalImport.State.RUNNING).update(
+        state=ProposalImport.State.DONE,
+        progress=100,
+        imported_count=len(created),
+        finished_at=timezone.now(),
+    )
+    return ProposalImport.State.DONE
+
+
+def import_confirm(*, record: ProposalImport, actor) -> ProposalImport:
+    """确认导入: small files import now; large ones are queued for a worker (through the
+    jobs app's outbox) and the page follows their progress."""
+    if record.state != ProposalImport.State.CHECKED:
+        raise ValidationError(_("这次上传已经处理过，请重新上传。"), code="not_checked")
+    if record.problems:
+        raise ValidationError(_("文件中还有问题，请修改后重新上传。"), code="has_problems")
+    if record.row_count > BACKGROUND_ROWS:
+        from jobs.outbox import enqueue
+
+        with transaction.atomic():
+            ProposalImport.objects.filter(pk=record.pk).update(state=ProposalImport.State.QUEUED)
+            enqueue("insights.import_run", record_id=record.pk)
+    else:
+        import_run(record_id=record.pk)
+    record.refresh_from_db()
+    return record
+
+
+EXAMPLE_ROW = [
+    44137,
+    "关于加快推进老旧小区加装电梯的建议",
+    "王波",
+    "李明、张华",
+    "经济界",
+    "民进",
+    "我市老旧小区多建于上世纪八九十年代，居民老龄化程度高……建议简化审批、加大补贴。",
+    "市住房和城乡建设局、市市场监督管理局",
+]
+
+
+def template_bytes() -> bytes:
+    """The import template: the header row, one example row and a sheet of instructions.
+    Deterministic (fixed document dates) so that rebuilding it changes nothing."""
+    import datetime as dt
+
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "提案"
+    sheet.append(HEADERS)
+    sheet.append(EXAMPLE_ROW)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    widths = [10, 40, 12, 24, 12, 10, 60, 40]
+    for index, width in enumerate(widths):
+        sheet.column_dimensions[chr(ord("A") + index)].width = width
+    number_rule = DataValidation(type="whole", operator="greaterThan", formula1="0")
+    number_rule.error = "提案号应为正整数"
+    sheet.add_data_validation(number_rule)
+    number_rule.add("A2:A5000")
+    sheet.freeze_panes = "A2"
+    notes = workbook.create_sheet("填写说明")
+    for line in [
+        ["列", "说明"],
+        ["提案号", "必填，正整数，本届次内不能重复（可写“第44137号”）"],
+        ["案由", "必填，不超过200字"],
+        ["领衔人", "必填；系统中已有同名提案人则沿用，否则新建"],
+        ["附议人", "选填，多人用“、”或“，”分隔"],
+        ["界别、党派", "选填；新建领衔人时记入其信息"],
+        ["提案内容", "选填"],
+        ["建议承办单位", "选填，多个单位用“、”分隔，须与系统中单位的全称或简称一致"],
+        ["", "请删除第2行示例后再填写；只读取第一个工作表"],
+    ]:
+        notes.append(line)
+    notes.column_dimensions["A"].width = 14
+    notes.column_dimensions["B"].width = 70
+    fixed = dt.datetime(2025, 1, 1)
+    workbook.properties.created = fixed
+    workbook.properties.modified = fixed
+    workbook.properties.creator = "提案办理系统"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,277 @@
+"""Similar proposals (to support 并案) and reuse of earlier replies.
+
+Similarity is the cosine of character-bigram TF-IDF vectors over 案由 (counted twice: it
+says what the proposal is about) and 提案内容. Chinese needs no word segmentation for this:
+two proposals about 老旧小区加装电梯 share the bigrams 老旧, 旧小, 小区, 加装, 装电, 电梯
+however the rest is worded. The index of a session is built in Python and kept in memory,
+keyed by a fingerprint of the session's proposals, so it is rebuilt only after a change.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import threading
+from collections import Counter, OrderedDict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Max, Q
+
+from proposals.models import Proposal, Session, Unit
+from replies.models import FROZEN_STATES, Disclosure, Reply, ReplyParagraph
+
+CONTENT_CHARS = 3000
+MIN_SCORE = 0.08
+_TEXT_RUNS = re.compile(r"[0-9A-Za-z\u3400-\u9fff\uf900-\ufaff]+")
+# Bigrams that say nothing about the subject of a proposal.
+_STOP_TEXT = (
+    "关于 于进 进一 一步 步加 加强 强的 的提 提案 建议 议关 我市 市的 进行 以及 问题 工作 "
+    "有关 相关 部门 政府 加快 推进 完善 提升 的建 的问 的工 一是 二是 三是"
+)
+STOP_BIGRAMS = frozenset(_STOP_TEXT.split(" "))
+
+
+def bigrams(text: str) -> Counter:
+    counts: Counter = Counter()
+    for run in _TEXT_RUNS.findall((text or "").lower()):
+        if len(run) == 1:
+            continue
+        for i in range(len(run) - 1):
+            gram = run[i : i + 2]
+            if gram not in STOP_BIGRAMS:
+                counts[gram] += 1
+    return counts
+
+
+def proposal_text(title: str, content: str) -> str:
+    return f"{title}\n{title}\n{(content or '')[:CONTENT_CHARS]}"
+
+
+class Index:
+    """TF-IDF vectors (sublinear tf, unit length) of a fixed set of documents."""
+
+    def __init__(self, docs: dict[int, str]) -> None:
+        self.counts = {key: bigrams(text) for key, text in docs.items()}
+        df: Counter = Counter()
+        for counts in self.counts.values():
+            df.update(counts.keys())
+        n = len(self.counts)
+        self.idf = {gram: math.log((n + 1) / (d + 1)) + 1.0 for gram, d in df.items()}
+        self.default_idf = math.log(n + 1) + 1.0
+        self.vectors = {key: self.vector(counts) for key, counts in self.counts.items()}
+        # Inverted lists: only documents sharing a bigram are scored.
+        self.postings: dict[str, list[int]] = {}
+        for key, vector in self.vectors.items():
+            for gram in vector:
+                self.postings.setdefault(gram, []).append(key)
+
+    def vector(self, counts: Counter) -> dict[str, float]:
+        weights = {
+            gram: (1.0 + math.log(tf)) * self.idf.get(gram, self.default_idf)
+            for gram, tf in counts.items()
+        }
+        norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
+        return {gram: w / norm for gram, w in weights.items()}
+
+    def query(
+        self, text: str, *, limit: int, exclude: Iterable[int] = (), min_score: float = 0.0
+    ) -> list[tuple[int, float]]:
+        vector = self.vector(bigrams(text))
+        scores: dict[int, float] = {}
+        for gram, weight in vector.items():
+            for key in self.postings.get(gram, ()):
+                scores[key] = scores.get(key, 0.0) + weight * self.vectors[key][gram]
+        for key in exclude:
+            scores.pop(key, None)
+        ranked = sorted(
+            ((k, s) for k, s in scores.items() if s >= min_score), key=lambda i: (-i[1], i[0])
+        )
+        return ranked[:limit]
+
+
+class _Cache:
+    """A small in-process LRU of indexes, each with the fingerprint it was built for."""
+
+    def __init__(self, size: int = 16) -> None:
+        self.size = size
+        self.items: OrderedDict = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key, fingerprint, build) -> Index:
+        with self.lock:
+            hit = self.items.get(key)
+            if hit and hit[0] == fingerprint:
+                self.items.move_to_end(key)
+                return hit[1]
+        index = build()
+        with self.lock:
+            self.items[key] = (fingerprint, index)
+            self.items.move_to_end(key)
+            while len(self.items) > self.size:
+                self.items.popitem(last=False)
+        return index
+
+    def clear(self) -> None:
+        with self.lock:
+            self.items.clear()
+
+
+cache = _Cache()
+
+
+def _proposal_fingerprint(proposals) -> tuple:
+    """Changes when a proposal of the set is added, removed or edited (every edit writes a
+    history row)."""
+    live = proposals.aggregate(n=Count("pk"), last=Max("pk"))
+    history = Proposal.history.filter(id__in=proposals.values("pk")).aggregate(
+        n=Count("history_id"), last=Max("history_date")
+    )
+    return (live["n"], live["last"], history["n"], history["last"])
+
+
+def session_index(session: Session) -> Index:
+    proposals = Proposal.objects.filter(session=session)
+
+    def build() -> Index:
+        rows = proposals.values_list("pk", "title", "content")
+        return Index({pk: proposal_text(title, content) for pk, title, content in rows})
+
+    return cache.get(("session", session.pk), _proposal_fingerprint(proposals), build)
+
+
+@dataclass
+class Similar:
+    proposal: Proposal
+    score: float
+
+    @property
+    def percent(self) -> str:
+        return f"{self.score * 100:.0f}%"
+
+
+def similar_to_text(
+    *, session: Session, title: str, content: str = "", exclude_pk: int | None = None,
+    limit: int = 5, min_score: float = MIN_SCORE,
+) -> list[Similar]:
+    """The proposals of `session` most like this (possibly unsaved) title and content."""
+    index = session_index(session)
+    exclude = [exclude_pk] if exclude_pk else []
+    ranked = index.query(
+        proposal_text(title, content), limit=limit, exclude=exclude, min_score=min_score
+    )
+    found = Proposal.objects.select_related("lead_proposer").in_bulk([pk for pk, _ in ranked])
+    return [Similar(found[pk], score) for pk, score in ranked if pk in found]
+
+
+def similar_proposals(proposal: Proposal, limit: int = 5) -> list[Similar]:
+    """The proposals of the same session most like `proposal`, best first, with a score
+    in [0, 1]; a candidate list for 并案."""
+    return similar_to_text(
+        session=proposal.session,
+        title=proposal.title,
+        content=proposal.content,
+        exclude_pk=proposal.pk,
+        limit=limit,
+    )
+
+
+# --- Reuse of earlier replies -------------------------------------------------------------
+
+
+@dataclass
+class EarlierParagraph:
+    id: int
+    text: str
+    kind: str
+    level: int | None
+    part: str
+    source_unit_id: int
+    source_unit_name: str
+
+
+@dataclass
+class EarlierReply:
+    reply: Reply
+    proposal: Proposal
+    score: float
+    paragraphs: list[EarlierParagraph] = field(default_factory=list)
+
+    @property
+    def percent(self) -> str:
+        return f"{self.score * 100:.0f}%"
+
+
+def earlier_sessions(session: Session):
+    """Sessions of the same committee held before `session`."""
+    return Session.objects.filter(committee_id=session.committee_id).filter(
+        Q(year__lt=session.year)
+        | Q(year=session.year, term__lt=session.term)
+        | Q(year=session.year, term=session.term, sitting__lt=session.sitting)
+    )
+
+
+def reusable_replies(session: Session, unit: Unit | None = None):
+    """Signed or sent replies of earlier sessions that have not been corrected. Without a
+    unit, only public ones (公开); with one, also that unit's own replies."""
+    replies = Reply.objects.filter(
+        proposal__session__in=earlier_sessions(session),
+        state__in=FROZEN_STATES,
+        superseded_by__isnull=True,
+    )
+    visible = Q(disclosure=Disclosure.PUBLIC)
+    if unit is not None:
+        visible |= Q(unit=unit)
+    return replies.filter(visible)
+
+
+def earlier_reply_paragraphs(
+    proposal: Proposal, *, unit: Unit | None = None, limit: int = 3,
+    min_score: float = MIN_SCORE,
+) -> list[EarlierReply]:
+    """Signed replies to the earlier proposals most like `proposal` (same committee,
+    earlier sessions), each with its paragraphs, so the drafter can copy one into the new
+    draft; every paragraph keeps its id and writing unit as its source."""
+    replies = reusable_replies(proposal.session, unit)
+    proposals = Proposal.objects.filter(pk__in=replies.values("proposal_id"))
+
+    def build() -> Index:
+        rows = proposals.values_list("pk", "title", "content")
+        return Index({pk: proposal_text(title, content) for pk, title, content in rows})
+
+    fingerprint = (
+        _proposal_fingerprint(proposals),
+        replies.aggregate(n=Count("pk"), last=Max("pk"))["n"],
+    )
+    key = ("earlier", proposal.session_id, unit.pk if unit else None)
+    index = cache.get(key, fingerprint, build)
+    ranked = index.query(
+        proposal_text(proposal.title, proposal.content), limit=limit, min_score=min_score
+    )
+    if not ranked:
+        return []
+    score_of = dict(ranked)
+    chosen = list(
+        replies.filter(proposal_id__in=score_of).select_related("unit", "proposal__session")
+    )
+    paragraphs: dict[int, list[EarlierParagraph]] = {}
+    for p in (
+        ReplyParagraph.objects.filter(reply__in=chosen)
+        .select_related("source_unit")
+        .order_by("reply_id", "order")
+    ):
+        paragraphs.setdefault(p.reply_id, []).append(
+            EarlierParagraph(
+                id=p.pk, text=p.text, kind=p.kind, level=p.level, part=p.part,
+                source_unit_id=p.source_unit_id, source_unit_name=p.source_unit.name,
+            )
+        )
+    result = [
+        EarlierReply(
+            reply=r, proposal=r.proposal, score=score_of[r.proposal_id],
+            paragraphs=paragraphs.get(r.pk, []),
+        )
+        for r in chosen
+    ]
+    result.sort(key=lambda e: (-e.score, e.proposal.pk, e.reply.pk))
+    return result[:limit]

@@ -1,0 +1,286 @@
+"""Figures of the statistics dashboard, each computed with a fixed number of aggregate
+queries whatever the number of proposals.
+
+Definitions (shown on the page, in Chinese, by DEFINITIONS):
+
+- assigned (应办复件数): lead and split assignments (主办、分办) of the session, not withdrawn.
+  Co-handling units (协办) write sections, not replies, and are not counted.
+- replied (已办复): such an assignment has a signed or sent reply (已签发/已发送).
+- replied on time (按期办复): ... whose date of signing (成文日期) is on or before the
+  assignment's due date (办理期限, after any approved extension).
+- satisfaction rate: (满意 + 基本满意) / feedback received, over the replies to these
+  assignments.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from proposals.models import Assignment, Proposal, Session, Unit
+from replies.models import FROZEN_STATES, Feedback, Reply
+
+ANSWERING_ROLES = (Assignment.Role.LEAD, Assignment.Role.SPLIT)
+SATISFIED = (Feedback.Satisfaction.SATISFIED, Feedback.Satisfaction.BASICALLY_SATISFIED)
+
+DEFINITIONS = [
+    (
+        _("应办复件数"),
+        _("本届次交由主办单位、分办单位办理且未撤回的交办件数；"
+          "协办单位提交协办意见，不单独计算。"),
+    ),
+    (_("办复率"), _("已办复件数 ÷ 应办复件数。已办复：该交办的答复函已签发或已发送。")),
+    (
+        _("按期办复率"),
+        _("按期办复件数 ÷ 应办复件数。按期办复：答复函的成文日期不晚于该交办的办理期限"
+          "（含经批准延期后的期限）。"),
+    ),
+    (_("满意率"), _("（满意件数 + 基本满意件数）÷ 已收到的提案人反馈件数。")),
+    (
+        _("办理类别占比"),
+        _("已签发（或已发送）且未被更正的答复函中，各办理类别（A/B/C 等）所占比例。"),
+    ),
+    (_("超期未办"), _("办理期限已过、仍处于“已交办”或“办理中”的交办（含协办）。")),
+]
+
+
+@dataclass(frozen=True)
+class Rate:
+    numerator: int
+    denominator: int
+
+    @property
+    def value(self) -> float | None:
+        return self.numerator / self.denominator if self.denominator else None
+
+    @property
+    def percent(self) -> str:
+        value = self.value
+        return "—" if value is None else f"{value * 100:.1f}%"
+
+
+@dataclass
+class UnitRow:
+    unit_id: int
+    unit_name: str
+    assigned: int = 0
+    replied: int = 0
+    on_time: int = 0
+    feedback: int = 0
+    satisfied: int = 0
+    overdue: int = 0
+
+    @property
+    def reply_rate(self) -> Rate:
+        return Rate(self.replied, self.assigned)
+
+    @property
+    def on_time_rate(self) -> Rate:
+        return Rate(self.on_time, self.assigned)
+
+    @property
+    def satisfaction_rate(self) -> Rate:
+        return Rate(self.satisfied, self.feedback)
+
+
+@dataclass
+class Dashboard:
+    session: Session
+    unit: Unit | None
+    today: dt.date
+    status_counts: list[tuple[str, str, int]]  # (status, label, count)
+    proposal_total: int
+    assigned: int
+    replied: int
+    on_time: int
+    feedback_counts: list[tuple[str, str, int]]
+    class_counts: list[tuple[str, int]]
+    overdue: list[Assignment]
+    units: list[UnitRow] = field(default_factory=list)
+
+    @property
+    def reply_rate(self) -> Rate:
+        return Rate(self.replied, self.assigned)
+
+    @property
+    def on_time_rate(self) -> Rate:
+        return Rate(self.on_time, self.assigned)
+
+    @property
+    def feedback_total(self) -> int:
+        return sum(n for _, _, n in self.feedback_counts)
+
+    @property
+    def satisfaction_rate(self) -> Rate:
+        satisfied = sum(n for key, _, n in self.feedback_counts if key in SATISFIED)
+        return Rate(satisfied, self.feedback_total)
+
+    @property
+    def classed_total(self) -> int:
+        return sum(n for _, n in self.class_counts)
+
+    @property
+    def class_shares(self) -> list[tuple[str, int, Rate]]:
+        total = self.classed_total
+        return [(c, n, Rate(n, total)) for c, n in self.class_counts]
+
+
+def answering_assignments(session: Session, unit: Unit | None = None) -> QuerySet[Assignment]:
+    queryset = Assignment.objects.filter(
+        proposal__session=session, role__in=ANSWERING_ROLES
+    ).exclude(state=Assignment.State.WITHDRAWN)
+    if unit is not None:
+        queryset = queryset.filter(unit=unit)
+    return queryset
+
+
+def _with_reply_flags(queryset: QuerySet[Assignment]) -> QuerySet[Assignment]:
+    signed = Reply.objects.filter(assignment=OuterRef("pk"), state__in=FROZEN_STATES)
+    return queryset.annotate(
+        has_reply=Exists(signed),
+        has_reply_on_time=Exists(signed.filter(signed_on__lte=OuterRef("due_on"))),
+    )
+
+
+def _overdue(session: Session, unit: Unit | None, today: dt.date) -> QuerySet[Assignment]:
+    queryset = Assignment.objects.filter(
+        proposal__session=session, state__in=Assignment.OPEN_STATES, due_on__lt=today
+    )
+    if unit is not None:
+        queryset = queryset.filter(unit=unit)
+    return queryset
+
+
+def dashboard(
+    *, session: Session, unit: Unit | None = None, units: list[Unit] | None = None,
+    today: dt.date | None = None,
+) -> Dashboard:
+    """The figures of `session`, for one `unit` or all. `units`, when given, limits the
+    per-unit ranking to those units (a unit's people see only their own rows)."""
+    today = today or timezone.localdate()
+
+    proposals = Proposal.objects.filter(session=session)
+    if unit is not None:
+        proposals = proposals.filter(
+            Exists(
+                Assignment.objects.filter(proposal=OuterRef("pk"), unit=unit).exclude(
+                    state=Assignment.State.WITHDRAWN
+                )
+            )
+        )
+    by_status = dict(
+        proposals.order_by().values_list("status").annotate(n=Count("pk")).values_list(
+            "status", "n"
+        )
+    )
+    status_counts = [(s.value, s.label, by_status.get(s.value, 0)) for s in Proposal.Status]
+
+    answering = answering_assignments(session, unit)
+    totals = _with_reply_flags(answering).aggregate(
+        assigned=Count("pk"),
+        replied=Count("pk", filter=Q(has_reply=True)),
+        on_time=Count("pk", filter=Q(has_reply_on_time=True)),
+    )
+
+    feedback = Feedback.objects.filter(reply__assignment__in=answering)
+    by_satisfaction = dict(
+        feedback.order_by().values_list("satisfaction").annotate(n=Count("pk")).values_list(
+            "satisfaction", "n"
+        )
+    )
+    feedback_counts = [
+        (s.value, s.label, by_satisfaction.get(s.value, 0)) for s in Feedback.Satisfaction
+    ]
+
+    current_replies = Reply.objects.filter(
+        assignment__in=answering, state__in=FROZEN_STATES, superseded_by__isnull=True
+    )
+    by_class = dict(
+        current_replies.order_by().values_list("category").annotate(n=Count("pk")).values_list(
+            "category", "n"
+        )
+    )
+    classes = list(session.answer_classes or [])
+    class_counts = [(c, by_class.pop(c, 0)) for c in classes]
+    class_counts += [(c or str(_("未分类")), n) for c, n in sorted(by_class.items()) if n]
+
+    overdue = list(
+        _overdue(session, unit, today)
+        .select_related("proposal", "unit")
+        .order_by("due_on", "proposal__number", "pk")
+    )
+    for assignment in overdue:
+        assignment.days_overdue = (today - assignment.due_on).days
+
+    return Dashboard(
+        session=session,
+        unit=unit,
+        today=today,
+        status_counts=status_counts,
+        proposal_total=sum(n for _, _, n in status_counts),
+        assigned=totals["assigned"],
+        replied=totals["replied"],
+        on_time=totals["on_time"],
+        feedback_counts=feedback_counts,
+        class_counts=class_counts,
+        overdue=overdue,
+        units=unit_ranking(session=session, units=units, today=today),
+    )
+
+
+def unit_ranking(
+    *, session: Session, units: list[Unit] | None = None, today: dt.date | None = None
+) -> list[UnitRow]:
+    """One row per unit with work in the session, best 办复率 first (then 按期办复率,
+    then 满意率). Three grouped queries."""
+    today = today or timezone.localdate()
+    answering = answering_assignments(session)
+    overdue = _overdue(session, None, today)
+    feedback = Feedback.objects.filter(reply__assignment__in=answering)
+    if units is not None:
+        answering = answering.filter(unit__in=units)
+        overdue = overdue.filter(unit__in=units)
+        feedback = feedback.filter(reply__unit__in=units)
+
+    rows: dict[int, UnitRow] = {}
+    grouped = (
+        _with_reply_flags(answering)
+        .order_by()
+        .values("unit_id", "unit__name")
+        .annotate(
+            assigned=Count("pk"),
+            replied=Count("pk", filter=Q(has_reply=True)),
+            on_time=Count("pk", filter=Q(has_reply_on_time=True)),
+        )
+    )
+    for g in grouped:
+        rows[g["unit_id"]] = UnitRow(
+            g["unit_id"], g["unit__name"], g["assigned"], g["replied"], g["on_time"]
+        )
+    for g in (
+        feedback.order_by()
+        .values("reply__unit_id", "reply__unit__name")
+        .annotate(
+            n=Count("pk"), satisfied=Count("pk", filter=Q(satisfaction__in=SATISFIED))
+        )
+    ):
+        row = rows.setdefault(
+            g["reply__unit_id"], UnitRow(g["reply__unit_id"], g["reply__unit__name"])
+        )
+        row.feedback, row.satisfied = g["n"], g["satisfied"]
+    for g in overdue.order_by().values("unit_id", "unit__name").annotate(n=Count("pk")):
+        row = rows.setdefault(g["unit_id"], UnitRow(g["unit_id"], g["unit__name"]))
+        row.overdue = g["n"]
+
+    def key(row: UnitRow):
+        def v(rate: Rate) -> float:
+            return -1.0 if rate.value is None else rate.value
+
+        return (-v(row.reply_rate), -v(row.on_time_rate), -v(row.satisfaction_rate),
+                row.overdue, row.unit_name)
+
+    return sorted(rows.values(), key=key)

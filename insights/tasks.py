@@ -1,0 +1,13 @@
+"""Celery tasks of the insights app."""
+
+from celery import shared_task
+
+from jobs.retry import TASK_OPTIONS
+
+from . import importing
+
+
+@shared_task(name="insights.import_run", **TASK_OPTIONS)
+def import_run(record_id: int) -> str:
+    """Import a checked upload. Idempotent: a finished import is not run again."""
+    return importing.import_run(record_id=record_id)

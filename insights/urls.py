@@ -1,0 +1,30 @@
+from django.urls import path
+
+from . import views
+
+app_name = "insights"
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("sessions/<int:session_id>/", views.dashboard, name="dashboard_session"),
+    path(
+        "sessions/<int:session_id>/dashboard.xlsx",
+        views.dashboard_export,
+        name="dashboard_export",
+    ),
+    path(
+        "sessions/<int:session_id>/proposals.xlsx", views.export_proposals,
+        name="export_proposals",
+    ),
+    path(
+        "sessions/<int:session_id>/assignments.xlsx",
+        views.export_assignments,
+        name="export_assignments",
+    ),
+    path("sessions/<int:session_id>/replies.xlsx", views.export_replies, name="export_replies"),
+    path("import/", views.import_upload, name="import_upload"),
+    path("import/<int:pk>/", views.import_detail, name="import_detail"),
+    path("import/<int:pk>/confirm/", views.import_confirm, name="import_confirm"),
+    path("search/", views.search, name="search"),
+    path("proposals/<int:pk>/similar/", views.similar_fragment, name="similar"),
+]

@@ -1,0 +1,253 @@
+"""Dashboard, exports, import and search pages. Thin: fetch with a permission check, call
+stats/importing/search, render."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from proposals import selectors
+from proposals.models import Session, Unit
+
+from . import importing, stats, xlsx
+from . import search as search_module
+from .access import manages_committee, own_units_in, replies_visible_to, sessions_visible_to
+from .charts import bar_chart
+from .forms import ImportUploadForm, SearchForm
+from .models import ProposalImport
+from .similarity import similar_proposals
+
+
+def _xlsx_response(filename: str, data: bytes) -> HttpResponse:
+    response = HttpResponse(data, content_type=xlsx.XLSX_MIME)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response
+
+
+def _get_session(request: HttpRequest, session_id: int | None) -> Session:
+    """A session of the person's committees (404 otherwise); the current one by default."""
+    sessions = sessions_visible_to(request.user).select_related("committee")
+    if session_id is None:
+        session = sessions.filter(is_current=True).first() or sessions.first()
+        if session is None:
+            raise Http404
+        return session
+    return get_object_or_404(sessions, pk=session_id)
+
+
+def _dashboard_scope(request: HttpRequest, session: Session) -> tuple[Unit | None, list | None]:
+    """(unit filter, units allowed in the ranking). Staff of the committee see every unit;
+    a unit's people see only their own unit's figures (another unit → 403)."""
+    unit_id = request.GET.get("unit") or None
+    if manages_committee(request.user, session.committee_id):
+        if unit_id is None:
+            return None, None
+        unit = Unit.objects.filter(committee_id=session.committee_id, pk=unit_id).first()
+        if unit is None:
+            raise Http404
+        return unit, None
+    own = list(own_units_in(request.user, session.committee_id))
+    if not own:
+        raise PermissionDenied
+    if unit_id is None:
+        return own[0], own
+    unit = next((u for u in own if str(u.pk) == str(unit_id)), None)
+    if unit is None:
+        raise PermissionDenied
+    return unit, own
+
+
+def _board(request: HttpRequest, session_id: int | None):
+    session = _get_session(request, session_id)
+    unit, units = _dashboard_scope(request, session)
+    return stats.dashboard(session=session, unit=unit, units=units), units
+
+
+@login_required
+@require_GET
+def dashboard(request: HttpRequest, session_id: int | None = None) -> HttpResponse:
+    board, own_units = _board(request, session_id)
+    session = board.session
+    unit_choices = (
+        own_units
+        if own_units is not None
+        else list(Unit.objects.filter(committee_id=session.committee_id).order_by("name"))
+    )
+    charts = [
+        bar_chart(
+            _("提案状态"),
+            [(label, n, str(n)) for _key, label, n in board.status_counts if n],
+        ),
+        bar_chart(
+            _("办复情况"),
+            [
+                (_("办复率"), board.reply_rate.value or 0, board.reply_rate.percent),
+                (_("按期办复率"), board.on_time_rate.value or 0, board.on_time_rate.percent),
+                (_("满意率"), board.satisfaction_rate.value or 0,
+                 board.satisfaction_rate.percent),
+            ],
+            max_value=1.0,
+        ),
+        bar_chart(
+            _("办理类别占比"),
+            [(c, rate.value or 0, f"{n}件 {rate.percent}") for c, n, rate in board.class_shares],
+            max_value=1.0,
+        ),
+        bar_chart(
+            _("单位办复率"),
+            [(r.unit_name, r.reply_rate.value or 0, r.reply_rate.percent)
+             for r in board.units[:15]],
+            max_value=1.0,
+        ),
+    ]
+    return render(
+        request,
+        "insights/dashboard.html",
+        {
+            "board": board,
+            "charts": charts,
+            "definitions": stats.DEFINITIONS,
+            "sessions": sessions_visible_to(request.user).select_related("committee"),
+            "unit_choices": unit_choices,
+            "all_units_allowed": own_units is None,
+        },
+    )
+
+
+@login_required
+@require_GET
+def dashboard_export(request: HttpRequest, session_id: int) -> HttpResponse:
+    board, _units = _board(request, session_id)
+    return _xlsx_response(*xlsx.dashboard_workbook(board))
+
+
+@login_required
+@require_GET
+def export_proposals(request: HttpRequest, session_id: int) -> HttpResponse:
+    session = _get_session(request, session_id)
+    proposals = selectors.proposals_visible_to(request.user).filter(session=session)
+    return _xlsx_response(*xlsx.proposals_workbook(proposals, name=session.name))
+
+
+@login_required
+@require_GET
+def export_assignments(request: HttpRequest, session_id: int) -> HttpResponse:
+    session = _get_session(request, session_id)
+    assignments = selectors.assignments_visible_to(request.user).filter(
+        proposal__session=session
+    )
+    return _xlsx_response(*xlsx.assignments_workbook(assignments, name=session.name))
+
+
+@login_required
+@require_GET
+def export_replies(request: HttpRequest, session_id: int) -> HttpResponse:
+    session = _get_session(request, session_id)
+    replies = replies_visible_to(request.user).filter(proposal__session=session)
+    return _xlsx_response(*xlsx.replies_workbook(replies, name=session.name))
+
+
+# --- Import ------------------------------------------------------------------------------
+
+
+def _get_import(request: HttpRequest, pk: int) -> ProposalImport:
+    record = get_object_or_404(
+        ProposalImport.objects.select_related("session__committee").filter(
+            session__in=selectors.sessions_managed_by(request.user)
+        ),
+        pk=pk,
+    )
+    return record
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_upload(request: HttpRequest) -> HttpResponse:
+    sessions = selectors.sessions_managed_by(request.user).select_related("committee")
+    if not sessions.exists():
+        raise PermissionDenied
+    form = ImportUploadForm(request.POST or None, request.FILES or None, sessions=sessions)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        if upload.size > importing.MAX_BYTES:
+            form.add_error("file", _("文件过大：不能超过10MB。"))
+        else:
+            record = importing.import_create(
+                session=form.cleaned_data["session"],
+                owner=request.user,
+                filename=upload.name,
+                data=upload.read(),
+            )
+            return redirect("insights:import_detail", pk=record.pk)
+    return render(request, "insights/import_upload.html", {"form": form})
+
+
+@login_required
+@require_GET
+def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    record = _get_import(request, pk)
+    return render(
+        request,
+        "insights/import_detail.html",
+        {"record": record, "background_rows": importing.BACKGROUND_ROWS},
+    )
+
+
+@login_required
+@require_POST
+def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    record = _get_import(request, pk)
+    try:
+        record = importing.import_confirm(record=record, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+        return redirect("insights:import_detail", pk=record.pk)
+    if record.state == ProposalImport.State.DONE:
+        messages.success(
+            request, _("已导入%(n)d件提案。") % {"n": record.imported_count}
+        )
+    return redirect("insights:import_detail", pk=record.pk)
+
+
+# --- Search and similar proposals ---------------------------------------------------------
+
+
+@login_required
+@require_GET
+def search(request: HttpRequest) -> HttpResponse:
+    sessions = sessions_visible_to(request.user).select_related("committee")
+    form = SearchForm(request.GET or None, sessions=sessions)
+    results, error = None, ""
+    if form.is_valid() and form.cleaned_data["q"].strip():
+        try:
+            results = search_module.search(
+                request.user, form.cleaned_data["q"], session=form.cleaned_data["session"]
+            )
+        except search_module.QueryError as exc:
+            error = str(exc)
+    return render(
+        request, "insights/search.html", {"form": form, "results": results, "error": error}
+    )
+
+
+@login_required
+@require_GET
+def similar_fragment(request: HttpRequest, pk: int) -> HttpResponse:
+    """The similar-proposals box of a proposal, for pages that load it separately."""
+    proposal = get_object_or_404(
+        selectors.proposals_visible_to(request.user).select_related("session"), pk=pk
+    )
+    if not selectors.can_manage_proposal(request.user, proposal):
+        raise PermissionDenied
+    return render(
+        request,
+        "insights/_similar.html",
+        {"proposal": proposal, "similar": similar_proposals(proposal)},
+    )
+

@@ -1,0 +1,183 @@
+"""Workbooks (.xlsx) of the dashboard tables, proposals, assignments and the reply register.
+
+Each builder takes rows the caller has already scoped to what the person may see and
+returns (filename, bytes).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Iterable
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from proposals.models import Assignment, Proposal
+from replies.models import Reply
+
+from .importing import HEADERS as IMPORT_HEADERS
+from .stats import Dashboard
+
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _workbook():
+    from openpyxl import Workbook
+
+    return Workbook(write_only=True)
+
+
+def _sheet(workbook, title: str, header: list[str], rows: Iterable[list]):
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    sheet = workbook.create_sheet(title[:31])
+    bold = Font(bold=True)
+    cells = []
+    for name in header:
+        cell = WriteOnlyCell(sheet, value=name)
+        cell.font = bold
+        cells.append(cell)
+    sheet.append(cells)
+    for row in rows:
+        sheet.append(row)
+    return sheet
+
+
+def _bytes(workbook) -> bytes:
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _local(value: dt.datetime | None) -> dt.datetime | None:
+    """openpyxl cannot store aware datetimes: local (Asia/Shanghai) wall time instead."""
+    if value is None:
+        return None
+    return timezone.localtime(value).replace(tzinfo=None, microsecond=0)
+
+
+def _ratio(rate) -> float | None:
+    return None if rate.value is None else round(rate.value, 4)
+
+
+def dashboard_workbook(board: Dashboard) -> tuple[str, bytes]:
+    workbook = _workbook()
+    scope = board.unit.name if board.unit else _("全部单位")
+    _sheet(workbook, _("概况"), [_("指标"), _("分子"), _("分母"), _("比率")], [
+        [_("届次"), board.session.name, None, None],
+        [_("范围"), scope, None, None],
+        [_("统计日期"), board.today, None, None],
+        [_("提案件数"), board.proposal_total, None, None],
+        [_("办复率"), board.replied, board.assigned, _ratio(board.reply_rate)],
+        [_("按期办复率"), board.on_time, board.assigned, _ratio(board.on_time_rate)],
+        [_("满意率"), board.satisfaction_rate.numerator, board.feedback_total,
+         _ratio(board.satisfaction_rate)],
+        [_("超期未办"), len(board.overdue), None, None],
+    ])
+    _sheet(workbook, _("提案状态"), [_("状态"), _("件数")],
+           [[label, n] for _key, label, n in board.status_counts])
+    _sheet(workbook, _("满意度"), [_("满意度"), _("件数")],
+           [[label, n] for _key, label, n in board.feedback_counts])
+    _sheet(workbook, _("办理类别"), [_("类别"), _("件数"), _("占比")],
+           [[c, n, _ratio(rate)] for c, n, rate in board.class_shares])
+    _sheet(
+        workbook,
+        _("单位排名"),
+        [_("名次"), _("单位"), _("应办复"), _("已办复"), _("办复率"), _("按期办复"),
+         _("按期办复率"), _("反馈"), _("满意及基本满意"), _("满意率"), _("超期未办")],
+        [
+            [i, r.unit_name, r.assigned, r.replied, _ratio(r.reply_rate), r.on_time,
+             _ratio(r.on_time_rate), r.feedback, r.satisfied, _ratio(r.satisfaction_rate),
+             r.overdue]
+            for i, r in enumerate(board.units, 1)
+        ],
+    )
+    _sheet(
+        workbook,
+        _("超期未办"),
+        [_("提案号"), _("案由"), _("承办单位"), _("办理方式"), _("办理期限"), _("超期天数")],
+        [
+            [a.proposal.number, a.proposal.title, a.unit.name, a.get_role_display(),
+             a.due_on, (board.today - a.due_on).days]
+            for a in board.overdue
+        ],
+    )
+    return f"{board.session.name}办理统计.xlsx", _bytes(workbook)
+
+
+def proposals_workbook(proposals: QuerySet[Proposal], *, name: str) -> tuple[str, bytes]:
+    """The proposal list, in the import layout first (so it can be edited and re-imported
+    into another system), then status and dates."""
+    rows = (
+        proposals.select_related("lead_proposer", "session")
+        .prefetch_related("co_signers")
+        .order_by("session", "number")
+    )
+    workbook = _workbook()
+    header = [*IMPORT_HEADERS, _("理由"), _("建议"), _("状态"), _("登记时间"), _("交办日期")]
+    _sheet(workbook, _("提案"), header, (
+        [
+            p.number, p.title, p.lead_proposer.name,
+            "、".join(c.name for c in p.co_signers.all()),
+            p.lead_proposer.sector, p.lead_proposer.party, p.content, p.suggested_units,
+            p.reasons, p.suggestions, p.get_status_display(), _local(p.registered_at),
+            p.assigned_on,
+        ]
+        for p in rows.iterator(chunk_size=500)
+    ))
+    return f"{name}提案清单.xlsx", _bytes(workbook)
+
+
+def assignments_workbook(
+    assignments: QuerySet[Assignment], *, name: str, today: dt.date | None = None
+) -> tuple[str, bytes]:
+    today = today or timezone.localdate()
+    rows = assignments.select_related("proposal", "unit").order_by(
+        "proposal__number", "role", "pk"
+    )
+    workbook = _workbook()
+    header = [_("提案号"), _("案由"), _("承办单位"), _("办理方式"), _("交办日期"),
+              _("办理期限"), _("状态"), _("完成时间"), _("是否超期")]
+    _sheet(workbook, _("交办"), header, (
+        [
+            a.proposal.number, a.proposal.title, a.unit.name, a.get_role_display(),
+            a.assigned_on, a.due_on, a.get_state_display(), _local(a.completed_at),
+            _("是") if a.is_open and a.due_on < today else _("否"),
+        ]
+        for a in rows.iterator(chunk_size=500)
+    ))
+    return f"{name}交办清单.xlsx", _bytes(workbook)
+
+
+def replies_workbook(replies: QuerySet[Reply], *, name: str) -> tuple[str, bytes]:
+    """答复登记簿: signed and sent replies with their document number, date, class and the
+    proposer's feedback."""
+    from replies.models import FROZEN_STATES, Feedback
+
+    rows = (
+        replies.filter(state__in=FROZEN_STATES)
+        .select_related("proposal", "unit", "supersedes")
+        .prefetch_related(Prefetch("feedback", queryset=Feedback.objects.all()))
+        .order_by("proposal__number", "unit__name", "signed_on", "pk")
+    )
+    workbook = _workbook()
+    header = [_("提案号"), _("案由"), _("答复单位"), _("发文字号"), _("成文日期"),
+              _("办理类别"), _("公开属性"), _("状态"), _("发送时间"), _("更正的答复"),
+              _("反馈"), _("反馈意见"), _("反馈时间")]
+
+    def line(r: Reply) -> list:
+        feedback = getattr(r, "feedback", None) if hasattr(r, "feedback") else None
+        return [
+            r.proposal.number, r.proposal.title, r.unit.name, r.doc_number, r.signed_on,
+            r.category, r.get_disclosure_display(), r.get_state_display(), _local(r.sent_at),
+            r.supersedes.doc_number if r.supersedes_id else "",
+            feedback.get_satisfaction_display() if feedback else "",
+            feedback.comment if feedback else "",
+            _local(feedback.received_at) if feedback else None,
+        ]
+
+    _sheet(workbook, _("答复登记"), header, (line(r) for r in rows))
+    return f"{name}答复登记.xlsx", _bytes(workbook)
