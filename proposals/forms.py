@@ -23,10 +23,15 @@ from .models import (
 DateInput = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-def apply_errors(form: forms.Form, exc: ValidationError) -> None:
-    """Put a service's ValidationError next to the matching field, else on top of the form."""
+def apply_errors(
+    form: forms.Form, exc: ValidationError, fields: dict[str, str] | None = None
+) -> None:
+    """Put a service's ValidationError next to the matching field (`fields` maps model
+    field names to form field names where they differ), else on top of the form."""
+    fields = fields or {}
     if hasattr(exc, "error_dict"):
         for field, errors in exc.error_dict.items():
+            field = fields.get(field, field)
             target = field if field in form.fields else None
             for error in errors:
                 form.add_error(target, error)
@@ -270,7 +275,7 @@ class SectionForm(OnceTokenMixin, forms.Form):
     heading = forms.CharField(label=gettext_lazy("标题"), max_length=200, required=False)
     body = forms.CharField(
         label=gettext_lazy("正文"),
-        required=False,
+        required=False,  # clean_body says it in Chinese, also for blank-only text
         widget=forms.Textarea(attrs={"rows": 14}),
         help_text=gettext_lazy("段与段之间空一行。"),
     )
@@ -288,11 +293,11 @@ class SectionForm(OnceTokenMixin, forms.Form):
         body = self.cleaned_data.get("body", "").replace("\r\n", "\n")
         return [p.strip() for p in body.split("\n\n") if p.strip()]
 
-    def clean(self):
-        data = super().clean()
-        if not data.get("heading", "").strip() and not data.get("body", "").strip():
-            self.add_error("body", _("标题和正文不能都为空。"))
-        return data
+    def clean_body(self) -> str:
+        value = self.cleaned_data["body"]
+        if not value.strip():
+            raise ValidationError(_("请填写正文。"))
+        return value
 
 
 class SectionReturnForm(forms.Form):

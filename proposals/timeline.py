@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from . import selectors
 from .models import (
@@ -34,6 +34,7 @@ class Entry:
     what: str
     subject: str
     detail: str = ""
+    order: int = 0  # history id: keeps saves made in the same instant in order
 
 
 Source = Callable[[Proposal, object], Iterable]
@@ -84,13 +85,23 @@ def _label(record, field: str, value) -> str:
     return "" if value is None else str(value)
 
 
+def _previous(record):
+    """The record before this one. simple_history's prev_record compares dates only, and
+    several saves in one transaction share a timestamp; the history id breaks the tie."""
+    rows = type(record).objects.filter(id=record.id)
+    earlier = Q(history_date__lt=record.history_date) | Q(
+        history_date=record.history_date, history_id__lt=record.history_id
+    )
+    return rows.filter(earlier).order_by("-history_date", "-history_id").first()
+
+
 def _describe(record) -> Entry:
     model = record.instance_type
     meta = model._meta
     instance = record.instance
     what = f"{_VERBS.get(record.history_type, '')}{meta.verbose_name}"
     detail = ""
-    prev = record.prev_record if record.history_type == "~" else None
+    prev = _previous(record) if record.history_type == "~" else None
     if prev is not None:
         delta = record.diff_against(prev)
         changed = [c for c in delta.changes if c.field not in _QUIET_FIELDS]
@@ -115,7 +126,12 @@ def _describe(record) -> Entry:
     user = record.history_user
     who = (user.get_full_name() or user.username) if user else "系统"
     return Entry(
-        at=record.history_date, who=who, what=what, subject=_subject(instance), detail=detail
+        at=record.history_date,
+        who=who,
+        what=what,
+        subject=_subject(instance),
+        detail=detail,
+        order=record.history_id,
     )
 
 
@@ -143,4 +159,4 @@ def _created_detail(instance) -> str:
 def proposal_timeline(proposal: Proposal, user) -> list[Entry]:
     """Newest first."""
     entries = [_describe(row) for source in SOURCES for row in source(proposal, user)]
-    return sorted(entries, key=lambda e: e.at, reverse=True)
+    return sorted(entries, key=lambda e: (e.at, e.order), reverse=True)

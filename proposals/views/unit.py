@@ -29,6 +29,7 @@ from ..services import ConflictError
 from . import _once
 from ._access import get_assignment_for_unit, get_section_for_unit
 
+SECTION_FIELDS = {"paragraphs": "body"}
 DUPLICATE = gettext_lazy("这份表单已经提交过，没有重复保存。")
 
 
@@ -149,7 +150,7 @@ def section_create(request: HttpRequest, pk: int) -> HttpResponse:
             section = _save_section(request, form, assignment=assignment, submit=submit)
         except ValidationError as exc:
             _once.release(token)
-            apply_errors(form, exc)
+            apply_errors(form, exc, SECTION_FIELDS)
         else:
             return _section_saved(request, assignment, section, submit=submit)
     return render(
@@ -178,7 +179,7 @@ def section_edit(request: HttpRequest, pk: int, section_pk: int) -> HttpResponse
                 form.add_error(None, exc)
                 status = 409
             except ValidationError as exc:
-                apply_errors(form, exc)
+                apply_errors(form, exc, SECTION_FIELDS)
                 status = 400
             else:
                 return _section_saved(request, assignment, section, submit=submit)

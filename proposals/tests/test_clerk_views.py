@@ -1,0 +1,298 @@
+import datetime as dt
+import re
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from proposals.models import Assignment, ExtensionRequest, Proposal, ReassignmentRequest, Task
+from proposals.services import assignment_default_due_on
+
+from .factories import ProposalFactory, ProposerFactory
+from .scenario import build_scenario
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def s():
+    with time_machine.travel(dt.datetime(2025, 4, 1, 10, tzinfo=dt.UTC), tick=False):
+        yield build_scenario()
+
+
+@pytest.fixture
+def clerk(client, s):
+    client.force_login(s.users["clerk"])
+    return client
+
+
+def field_errors(html: str, field: str) -> str:
+    """The text of the field's block (label, widget, errors) in _field.html."""
+    match = re.search(
+        rf'<div class="field[^"]*">\s*<label for="id_{field}".*?</div>', html, re.S
+    )
+    assert match, f"field {field} not rendered"
+    return match.group(0)
+
+
+# --- home ------------------------------------------------------------------------------
+
+
+def test_it_sends_a_clerk_home_to_the_proposal_list(clerk):
+    response = clerk.get(reverse("home"))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("proposals:proposal_list")
+
+
+def test_it_sends_anonymous_visitors_to_login(client):
+    response = client.get(reverse("home"))
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_it_shows_a_unit_its_work_list_with_overdue_and_due_soon_marked(client, s):
+    s.co.due_on = dt.date(2025, 3, 31)  # yesterday
+    s.co.save()
+    client.force_login(s.users["co"])
+    html = client.get(reverse("home")).content.decode()
+    assert s.proposal.title in html
+    assert "已超期" in html
+    client.force_login(s.users["lead"])
+    s.lead.due_on = dt.date(2025, 4, 5)
+    s.lead.save()
+    html = client.get(reverse("home")).content.decode()
+    assert 'class="due-soon"' in html
+    assert "剩4天" in html
+    assert "已超期" not in html.split("<tbody>")[1]
+
+
+def test_it_lists_tasks_given_to_the_person(client, s):
+    Task.objects.create(
+        assignment=s.lead, kind="contact", assignee=s.users["lead"], title="电话联系王波委员",
+        due_on=dt.date(2025, 4, 10),
+    )
+    client.force_login(s.users["lead"])
+    assert "电话联系王波委员" in client.get(reverse("home")).content.decode()
+    client.force_login(s.users["signer"])
+    assert "电话联系王波委员" not in client.get(reverse("home")).content.decode()
+
+
+# --- register --------------------------------------------------------------------------
+
+
+def register_data(s, **extra):
+    data = {
+        "session": s.session.pk,
+        "number": 44137,
+        "title": "关于加快知识产权强市建设的提案",
+        "lead_proposer": s.proposer.pk,
+        "co_signers": [ProposerFactory(committee=s.committee, name="李明").pk],
+        "content": "知识产权是……",
+        "reasons": "理由",
+        "suggestions": "建议",
+    }
+    data.update(extra)
+    return data
+
+
+def test_it_registers_a_proposal_and_records_who(clerk, s):
+    response = clerk.post(reverse("proposals:proposal_register"), register_data(s))
+    proposal = Proposal.objects.get(session=s.session, number=44137)
+    assert response["Location"] == reverse("proposals:proposal_detail", args=[proposal.pk])
+    assert proposal.status == Proposal.Status.REGISTERED
+    assert [p.name for p in proposal.co_signers.all()] == ["李明"]
+    assert proposal.history.first().history_user == s.users["clerk"]
+
+
+def test_it_explains_a_duplicate_number_next_to_the_field_and_keeps_the_input(clerk, s):
+    before = Proposal.objects.count()
+    data = register_data(s, number=s.proposal.number, title="我刚输入的案由")
+    response = clerk.post(reverse("proposals:proposal_register"), data)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "十四届四次会议已有第44100号提案" in field_errors(html, "number")
+    assert 'value="我刚输入的案由"' in html
+    assert Proposal.objects.count() == before
+
+
+def test_it_shows_chinese_errors_for_missing_fields(clerk, s):
+    response = clerk.post(
+        reverse("proposals:proposal_register"), register_data(s, title="", number="abc")
+    )
+    html = response.content.decode()
+    assert "请填写案由。" in field_errors(html, "title")
+    assert "提案号须为正整数。" in field_errors(html, "number")
+
+
+def test_it_refuses_a_proposer_of_another_committee(clerk, s):
+    stranger = ProposerFactory(committee=s.other_session.committee)
+    response = clerk.post(
+        reverse("proposals:proposal_register"), register_data(s, lead_proposer=stranger.pk)
+    )
+    assert response.status_code == 400
+    assert "errorlist" in field_errors(response.content.decode(), "lead_proposer")
+    assert not Proposal.objects.filter(number=44137).exists()
+
+
+def test_it_does_not_register_twice_on_a_double_click(clerk, s):
+    url = reverse("proposals:proposal_register")
+    clerk.post(url, register_data(s))
+    second = clerk.post(url, register_data(s))
+    assert second.status_code == 400
+    assert Proposal.objects.filter(number=44137).count() == 1
+
+
+# --- decide ----------------------------------------------------------------------------
+
+
+def test_it_accepts_and_the_timeline_says_who(clerk, s):
+    clerk.post(reverse("proposals:proposal_accept", args=[s.registered.pk]), {"note": "同意"})
+    s.registered.refresh_from_db()
+    assert s.registered.status == Proposal.Status.ACCEPTED
+    html = clerk.get(reverse("proposals:proposal_detail", args=[s.registered.pk])).content
+    html = html.decode()
+    timeline = html.split('class="timeline"')[1]
+    assert "提案已立案" in timeline
+    assert "已登记 → 已立案" in timeline
+    assert "提案委交办员" in timeline
+
+
+def test_it_requires_a_reason_to_reject(clerk, s):
+    response = clerk.post(
+        reverse("proposals:proposal_reject", args=[s.registered.pk]), {"reason": "  "}
+    )
+    assert response.status_code == 400
+    assert "不予立案须说明理由。" in field_errors(response.content.decode(), "reason")
+    s.registered.refresh_from_db()
+    assert s.registered.status == Proposal.Status.REGISTERED
+
+
+def test_it_merges_only_within_the_session(clerk, s):
+    elsewhere = ProposalFactory(session=s.other_session)
+    url = reverse("proposals:proposal_merge", args=[s.registered.pk])
+    response = clerk.post(url, {"into": elsewhere.pk})
+    assert response.status_code == 400
+    assert "所选提案不存在或不在同一届次。" in response.content.decode()
+    clerk.post(url, {"into": s.proposal.pk})
+    s.registered.refresh_from_db()
+    assert (s.registered.status, s.registered.merged_into) == ("merged", s.proposal)
+
+
+# --- assign ----------------------------------------------------------------------------
+
+
+def test_it_prefills_due_dates_from_the_session_terms(clerk, s):
+    html = clerk.get(reverse("proposals:proposal_assign", args=[s.accepted.pk])).content
+    html = html.decode()
+    today = dt.date(2025, 4, 1)
+    lead = assignment_default_due_on(session=s.session, role="lead", assigned_on=today)
+    co = assignment_default_due_on(session=s.session, role="co", assigned_on=today)
+    # One month after 4-1 is 5-1, a holiday: the term runs to the next working day.
+    assert co == dt.date(2025, 5, 6)
+    assert f'name="form-0-due_on" value="{lead:%Y-%m-%d}"' in html
+    assert f'name="form-1-due_on" value="{co:%Y-%m-%d}"' in html
+
+
+def assign_data(rows, assigned_on="2025-04-01"):
+    data = {
+        "assigned_on": assigned_on,
+        "form-TOTAL_FORMS": str(len(rows)),
+        "form-INITIAL_FORMS": "0",
+    }
+    for i, (unit, role, due) in enumerate(rows):
+        data.update({f"form-{i}-unit": unit, f"form-{i}-role": role, f"form-{i}-due_on": due})
+    return data
+
+
+def test_it_assigns_lead_and_co_units_with_edited_dates(clerk, s):
+    rows = [
+        (s.lead_unit.pk, "lead", "2025-06-30"),
+        (s.co_unit.pk, "co", ""),
+        ("", "co", "2025-05-06"),  # an unused row
+    ]
+    response = clerk.post(
+        reverse("proposals:proposal_assign", args=[s.accepted.pk]), assign_data(rows)
+    )
+    assert response.status_code == 302
+    got = {a.unit_id: (a.role, a.due_on) for a in s.accepted.assignments.all()}
+    assert got == {
+        s.lead_unit.pk: ("lead", dt.date(2025, 6, 30)),
+        s.co_unit.pk: ("co", dt.date(2025, 5, 6)),
+    }
+    s.accepted.refresh_from_db()
+    assert s.accepted.status == Proposal.Status.ASSIGNED
+
+
+def test_it_refuses_two_leads_and_saves_nothing(clerk, s):
+    rows = [(s.lead_unit.pk, "lead", "2025-06-30"), (s.co_unit.pk, "lead", "2025-06-20")]
+    response = clerk.post(
+        reverse("proposals:proposal_assign", args=[s.accepted.pk]), assign_data(rows)
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "一件提案只能有一个主办单位" in html
+    assert 'value="2025-06-20"' in html  # typed input kept
+    assert not s.accepted.assignments.exists()
+    s.accepted.refresh_from_db()
+    assert s.accepted.status == Proposal.Status.ACCEPTED
+
+
+def test_it_refuses_an_empty_assignment_and_a_bad_date(clerk, s):
+    url = reverse("proposals:proposal_assign", args=[s.accepted.pk])
+    response = clerk.post(url, assign_data([("", "lead", "")]))
+    assert "请至少选择一个承办单位。" in response.content.decode()
+    response = clerk.post(url, assign_data([(s.lead_unit.pk, "lead", "2025-02-30")]))
+    assert "请填写有效日期" in response.content.decode()
+    assert not Assignment.objects.filter(proposal=s.accepted).exists()
+
+
+def test_it_does_not_offer_another_committees_units(clerk, s):
+    other_unit = s.other_assignment.unit
+    url = reverse("proposals:proposal_assign", args=[s.accepted.pk])
+    assert other_unit.name not in clerk.get(url).content.decode()
+    response = clerk.post(url, assign_data([(other_unit.pk, "lead", "")]))
+    assert response.status_code == 400
+    assert not Assignment.objects.filter(proposal=s.accepted).exists()
+
+
+# --- list ------------------------------------------------------------------------------
+
+
+def test_it_filters_searches_and_paginates(clerk, s):
+    for n in range(25):
+        ProposalFactory(session=s.session, number=50000 + n, lead_proposer=s.proposer)
+    url = reverse("proposals:proposal_list")
+    page1 = clerk.get(url).content.decode()
+    assert "共 28 件" in page1
+    assert "第 1/2 页" in page1
+    assert s.other_proposal.title not in page1
+    assert "第44100号" in clerk.get(url, {"q": "44100"}).content.decode()
+    found = clerk.get(url, {"q": "知识产权"}).content.decode()
+    assert "共 1 件" in found
+    assert "共 1 件" in clerk.get(url, {"status": "accepted"}).content.decode()
+    assert "共 1 件" in clerk.get(url, {"unit": s.co_unit.pk}).content.decode()
+    assert "共 0 件" in clerk.get(url, {"overdue": "on"}).content.decode()
+    s.co.due_on = dt.date(2025, 3, 31)
+    s.co.save()
+    assert "共 1 件" in clerk.get(url, {"overdue": "on"}).content.decode()
+
+
+# --- requests --------------------------------------------------------------------------
+
+
+def test_it_approves_an_extension_and_moves_the_due_date(clerk, s):
+    url = reverse("proposals:extension_decide", args=[s.proposal.pk, s.extension.pk])
+    response = clerk.post(url, {"approve": "1", "note": "同意"})
+    assert response.status_code == 302
+    s.co.refresh_from_db()
+    assert s.co.due_on == dt.date(2025, 5, 20)
+    assert ExtensionRequest.objects.get().state == "approved"
+
+
+def test_it_approves_a_reassignment_to_the_suggested_unit(clerk, s):
+    url = reverse("proposals:reassignment_decide", args=[s.proposal.pk, s.reassignment.pk])
+    clerk.post(url, {"approve": "1"})
+    s.co2.refresh_from_db()
+    assert s.co2.state == Assignment.State.WITHDRAWN
+    request = ReassignmentRequest.objects.get()
+    assert request.new_assignment.unit == s.idle_unit
+    assert request.new_assignment.role == "co"
