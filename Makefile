@@ -27,5 +27,14 @@ test: setup
 lint: setup
 	$(PY) -m ruff check .
 
+# Runs every bench/bench_*.py in turn (each sets up its own database, if any); goes on past
+# a script that exits non-zero (a crash) and fails at the end if any did.
 bench: setup
-	@echo "benchmarks: see bench/"
+	@failed=""; \
+	for script in bench/bench_*.py; do \
+		[ -e "$$script" ] || continue; \
+		echo "==== $$script"; \
+		$(PY) "$$script" || failed="$$failed $$script"; \
+		echo; \
+	done; \
+	if [ -n "$$failed" ]; then echo "bench: non-zero exit from:$$failed" >&2; exit 1; fi
