@@ -7,6 +7,7 @@ the East-Asian language, and which carries 800 KB of unused styles and a thumbna
 
 from __future__ import annotations
 
+import functools
 import io
 import struct
 import zipfile
@@ -51,6 +52,7 @@ class Font:
     condense_twips: int = 0  # w:spacing: negative tightens every character
 
 
+    @functools.cache  # noqa: B019 - Font is frozen and few; each letter asks ~50 times
     def rpr(self) -> str:
         latin = attr(self.latin)
         parts = [

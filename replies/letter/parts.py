@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from xml.sax.saxutils import escape
 
 from .ooxml import NS_DECL, REL_BASE, XML_HEAD, Font, attr
@@ -25,6 +26,7 @@ _FONT_TABLE = (
 LINE_PITCH = 579  # twips: 225 mm / 22 lines
 
 
+@functools.cache
 def font_table() -> bytes:
     fonts = "".join(
         f'<w:font w:name={attr(name)}><w:altName w:val={attr(alt)}/><w:charset w:val="86"/>'
@@ -77,6 +79,7 @@ def styles(body: Font, title: Font, headings: list[Font], footer: Font) -> bytes
     return (XML_HEAD + f"<w:styles {NS_DECL}>{defaults}{''.join(out)}</w:styles>").encode()
 
 
+@functools.cache
 def settings() -> bytes:
     return (
         XML_HEAD + f"<w:settings {NS_DECL}>"
@@ -139,6 +142,7 @@ def core_properties(title: str, author: str, when: str) -> bytes:
     ).encode()
 
 
+@functools.cache
 def app_properties() -> bytes:
     return (
         XML_HEAD + '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/'
