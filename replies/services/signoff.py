@@ -111,6 +111,8 @@ def reply_sign_off(
         reply.signing_key = key
         reply.sha256 = sha256
         spec.pop("seal", None)  # a temporary path; the seal image is in the file itself
+        # The feedback token is stored only hashed; keep it out of the database copy.
+        spec.pop("feedback_url", None)
         reply.signed_spec = spec
         reply.signed_file.save(
             f"{reply.doc_year}-{reply.doc_seq:05d}-{sha256[:12]}.docx",

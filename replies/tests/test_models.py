@@ -143,3 +143,34 @@ def test_it_keeps_history_of_replies():
     services.reply_update(reply=reply, expected_version=1, title="新标题", actor=case.handler)
     assert reply.history.count() == 2
     assert reply.history.first().history_user == case.handler
+
+
+# --- admin ---------------------------------------------------------------------------------
+
+
+def test_admin_shows_a_signed_reply_read_only(client):
+    from django.urls import reverse
+
+    from proposals.tests.factories import UserFactory
+
+    admin_user = UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(admin_user)
+    reply = _signed(make_case())
+    changelist = client.get(reverse("admin:replies_reply_changelist"), {"q": "1"})
+    assert changelist.status_code == 200
+    assert "连市监办复〔2025〕1号" in changelist.content.decode()
+    for state in ("signed", "draft"):
+        assert client.get(
+            reverse("admin:replies_reply_changelist"), {"state__exact": state}
+        ).status_code == 200
+    url = reverse("admin:replies_reply_change", args=[reply.pk])
+    page = client.get(url)
+    assert page.status_code == 200
+    assert 'name="title"' not in page.content.decode()  # read-only: no input for the title
+    client.post(url, {"title": "被改了"})
+    reply.refresh_from_db()
+    assert reply.title != "被改了"
+    assert client.get(reverse("admin:replies_reply_delete", args=[reply.pk])).status_code == 403
+    for name in ("documentcounter", "unitsigningkey", "feedback", "feedbacklink",
+                 "unitlettersettings"):
+        assert client.get(reverse(f"admin:replies_{name}_changelist")).status_code == 200

@@ -199,3 +199,29 @@ def test_it_numbers_concurrent_sign_offs_without_gaps_or_duplicates(require_post
     assert DocumentCounter.objects.get(unit=case.unit, year=2025).last_seq == threads_n
     assert Reply.objects.filter(state=Reply.State.SIGNED).count() == threads_n
     assert connection.vendor == "postgresql"
+
+
+def test_it_can_put_a_feedback_link_on_the_letter():
+    import io
+    import zipfile
+
+    from replies.models import FeedbackLink
+    from replies.services import feedback_link_get
+
+    case = make_case()
+    tokens = []
+
+    def url_for(token):
+        tokens.append(token)
+        return f"https://tian.example.org/feedback/{token}"
+
+    reply = services.reply_sign_off(
+        reply=ready_reply(case), actor=case.signer, signed_on=SIGN_DATE, feedback_url_for=url_for
+    )
+    assert len(tokens) == 1
+    link = FeedbackLink.objects.get(reply=reply)
+    assert feedback_link_get(token=tokens[0]) == link
+    assert "feedback_url" not in reply.signed_spec
+    assert tokens[0] not in reply.signature_payload
+    with zipfile.ZipFile(io.BytesIO(reply.signed_file.read())) as z:
+        assert any(n.startswith("word/media/") for n in z.namelist())  # the QR code
