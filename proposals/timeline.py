@@ -23,7 +23,12 @@ from .models import (
 )
 
 # Fields not worth showing as "changed".
-_QUIET_FIELDS = {"version", "updated_at", "paragraphs", "heading", "order", "author"}
+_QUIET_FIELDS = {
+    "version", "updated_at", "paragraphs", "heading", "order", "author",
+    # timestamps that move with a state change: the state says it already
+    "submitted_at", "decided_at", "decided_by", "accepted_at", "answered_at", "closed_at",
+    "completed_at", "done_at",
+}
 _STATE_FIELDS = ("status", "state")
 
 
@@ -109,7 +114,7 @@ def _describe(record) -> Entry:
         for change in changed:
             name = meta.get_field(change.field).verbose_name
             if change.field in _STATE_FIELDS:
-                what = f"{meta.verbose_name}{_label(record, change.field, change.new)}"
+                what = f"{meta.verbose_name}：{_label(record, change.field, change.new)}"
                 parts.append(
                     f"{name}：{_label(record, change.field, change.old)} → "
                     f"{_label(record, change.field, change.new)}"

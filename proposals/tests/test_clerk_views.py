@@ -151,7 +151,7 @@ def test_it_accepts_and_the_timeline_says_who(clerk, s):
     html = clerk.get(reverse("proposals:proposal_detail", args=[s.registered.pk])).content
     html = html.decode()
     timeline = html.split('class="timeline"')[1]
-    assert "提案已立案" in timeline
+    assert "提案：已立案" in timeline
     assert "已登记 → 已立案" in timeline
     assert "提案委交办员" in timeline
 

@@ -28,6 +28,7 @@ def home(request: HttpRequest) -> HttpResponse:
         a.is_overdue = a.due_on < today
         a.is_due_soon = not a.is_overdue and a.due_on <= soon
         a.days_left = (a.due_on - today).days
+        a.days_overdue = -a.days_left
     context = {
         "today": today,
         "units": units,

@@ -119,8 +119,9 @@ def proposal_register(request: HttpRequest) -> HttpResponse:
 def _detail_context(request: HttpRequest, proposal: Proposal, **forms) -> dict:
     """Everything the proposal page shows; action views re-render it with a bound form."""
     user = request.user
-    assignments = list(
-        proposal.assignments.select_related("unit").order_by("role", "pk")
+    assignments = sorted(
+        proposal.assignments.select_related("unit"),
+        key=lambda a: (not a.answers_proposer, a.state == Assignment.State.WITHDRAWN, a.pk),
     )
     units = selectors.units_assignable_by(user).filter(
         committee_id=proposal.session.committee_id

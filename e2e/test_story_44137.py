@@ -1,0 +1,190 @@
+"""The 44137 story up to the point the web pages support it today: the clerk registers,
+accepts and assigns; a co unit submits its section; the lead unit records its contact with
+the proposer and accepts the section. (Composing, signing and the proposer's feedback come
+with the reply pages.)"""
+
+import datetime as dt
+import re
+
+import pytest
+import time_machine
+from playwright.sync_api import Page, expect
+
+from proposals.models import (
+    Assignment,
+    CommitteeRole,
+    ContactRecord,
+    Membership,
+    Proposal,
+    Section,
+)
+from proposals.tests.factories import (
+    CommitteeFactory,
+    CommitteeRoleFactory,
+    MembershipFactory,
+    ProposerFactory,
+    SessionFactory,
+    UnitFactory,
+    UserFactory,
+)
+
+pytestmark = [pytest.mark.django_db(transaction=True)]
+
+PASSWORD = "pass-12345"
+# 交办 day of the real proposal; every step happens on it (the clock ticks from 09:00).
+DAY = dt.datetime(2025, 3, 20, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+
+
+@pytest.fixture
+def people(settings):
+    settings.SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+    with time_machine.travel(DAY, tick=True):
+        committee = CommitteeFactory(name="连云港市政协", short_name="市政协")
+        SessionFactory(committee=committee, name="十四届四次会议", is_current=True)
+        units = {
+            "lead": UnitFactory(committee=committee, name="连云港市市场监督管理局",
+                                short_name="市市场监管局"),
+            "co": UnitFactory(committee=committee, name="连云港市科学技术局",
+                              short_name="市科技局"),
+            "co2": UnitFactory(committee=committee, name="连云港市财政局",
+                               short_name="市财政局"),
+        }
+        UnitFactory(committee=committee, name="连云港市教育局", short_name="市教育局")
+        clerk = UserFactory(username="jiaoban", first_name="提案委 张敏")
+        CommitteeRoleFactory(user=clerk, committee=committee, role=CommitteeRole.Role.CLERK)
+        handlers = {
+            key: MembershipFactory(
+                user=UserFactory(username=f"{key}_handler", first_name=f"{unit.short_name}承办人"),
+                unit=unit,
+                role=Membership.Role.HANDLER,
+            ).user
+            for key, unit in units.items()
+        }
+        ProposerFactory(committee=committee, name="王波", sector="经济界")
+        ProposerFactory(committee=committee, name="李静", sector="科技界")
+        yield {"units": units, "clerk": clerk, **handlers}
+
+
+def log_in(page: Page, base: str, username: str) -> None:
+    page.goto(f"{base}/accounts/login/")
+    page.get_by_label("用户名", exact=True).fill(username)
+    page.get_by_label("密码", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+
+
+def log_out(page: Page) -> None:
+    page.get_by_role("button", name="退出").click()
+    expect(page.get_by_role("heading", name="登录")).to_be_visible()
+
+
+def test_it_runs_the_44137_story_from_registration_to_an_accepted_section(
+    live_server, page: Page, people, shoot
+):
+    base = live_server.url
+    units = people["units"]
+
+    # 1. The clerk logs in and lands on the proposal list.
+    page.goto(f"{base}/accounts/login/")
+    shoot("01-login")
+    log_in(page, base, "jiaoban")
+    expect(page.get_by_role("heading", name="提案列表")).to_be_visible()
+    shoot("02-clerk-list-empty")
+
+    # 2. Registers proposal 44137; a wrong number first shows a field error.
+    page.get_by_role("link", name="登记提案").click()
+    page.get_by_label("提案号", exact=True).fill("0")
+    page.get_by_label("案由", exact=True).fill("关于加快知识产权强市建设的提案")
+    page.get_by_role("button", name="登记").click()
+    number_field = page.locator(".field", has=page.get_by_label("提案号", exact=True))
+    expect(number_field).to_contain_text("提案号须为正整数。")
+    expect(page.get_by_label("案由", exact=True)).to_have_value("关于加快知识产权强市建设的提案")
+    page.get_by_label("提案号", exact=True).fill("44137")
+    page.get_by_label("领衔人", exact=True).select_option(label="王波")
+    page.get_by_label("附议人", exact=True).select_option(label="李静")
+    page.get_by_label("提案内容", exact=True).fill(
+        "知识产权是国家发展的战略性资源和国际竞争力的核心要素。"
+        "我市获批国家知识产权强市试点城市，但高价值专利占比不高、转化运用不足、"
+        "保护合力有待加强。"
+    )
+    page.get_by_label("理由", exact=True).fill("高价值发明专利占比偏低；质押融资覆盖面不广。")
+    page.get_by_label("建议", exact=True).fill(
+        "一、加大高价值专利培育；二、推进知识产权质押融资；三、构建协同保护体系。"
+    )
+    shoot("03-register-form")
+    page.get_by_role("button", name="登记").click()
+    expect(page.locator(".messages")).to_contain_text("已登记第44137号")
+    expect(page.locator(".page-head h1")).to_have_text("关于加快知识产权强市建设的提案")
+
+    # 3. Accepts it (立案) and assigns a lead unit and two co units.
+    page.get_by_role("button", name="立案", exact=True).click()
+    expect(page.locator(".messages")).to_contain_text("第44137号已立案")
+    page.get_by_role("link", name="交办").click()
+    rows = page.locator(".assign-rows tbody tr")
+    rows.nth(0).locator("select[name$='-unit']").select_option(label=units["lead"].name)
+    rows.nth(1).locator("select[name$='-unit']").select_option(label=units["co"].name)
+    rows.nth(2).locator("select[name$='-unit']").select_option(label=units["co2"].name)
+    expect(rows.nth(0).locator("input[name$='-due_on']")).to_have_value("2025-06-20")
+    expect(rows.nth(1).locator("input[name$='-due_on']")).to_have_value("2025-04-21")
+    shoot("04-assign")
+    page.get_by_role("button", name="确认交办").click()
+    expect(page.locator(".messages")).to_contain_text("已交办给3个单位")
+    shoot("05-clerk-proposal-assigned")
+    proposal = Proposal.objects.get(number=44137)
+    assert proposal.status == Proposal.Status.ASSIGNED
+    assert sorted(proposal.assignments.values_list("role", flat=True)) == ["co", "co", "lead"]
+    log_out(page)
+
+    # 4. The 科技局 handler sees it on the work list and submits the section.
+    log_in(page, base, "co_handler")
+    expect(page.get_by_role("heading", name="我的工作")).to_be_visible()
+    shoot("06-co-worklist")
+    page.get_by_role("link", name="关于加快知识产权强市建设的提案").click()
+    page.get_by_role("link", name="撰写协办意见").click()
+    page.get_by_label("标题", exact=True).fill("聚力高价值创造，全面推进知识产权转化应用")
+    page.get_by_label("正文", exact=True).fill(
+        "一是持续推进专利导航服务。聚焦产业结构和发展需求，建立专利导航需求对接机制。\n\n"
+        "二是深入推进专利转化实施。组织高校与企业开展线上专利匹配对接，盘点高校存量专利。"
+    )
+    shoot("07-co-section-form")
+    page.get_by_role("button", name="提交给主办单位").click()
+    expect(page.locator(".messages")).to_contain_text("意见已提交给主办单位")
+    expect(page.locator(".section-card .pill")).to_have_text("已提交")
+    shoot("08-co-section-submitted")
+    log_out(page)
+
+    # 5. The lead handler records the contact and accepts the section.
+    log_in(page, base, "lead_handler")
+    page.get_by_role("link", name="关于加快知识产权强市建设的提案").click()
+    page.get_by_role("link", name="记录沟通协商").click()
+    page.get_by_label("沟通日期", exact=True).fill("2025-03-20")
+    page.get_by_label("方式", exact=True).select_option(label="走访")
+    page.get_by_label("参加人员", exact=True).fill("王波委员、局知识产权处")
+    page.get_by_label("沟通情况", exact=True).fill(
+        "上门走访王波委员，介绍强市试点工作方案，委员对办理思路表示认可。"
+    )
+    shoot("09-lead-contact-form")
+    page.get_by_role("button", name="保存").click()
+    expect(page.locator(".messages")).to_contain_text("已记录沟通协商情况")
+    card = page.locator(".section-card", has_text="聚力高价值创造")
+    expect(card).to_contain_text("连云港市科学技术局")
+    shoot("10-lead-assignment")
+    card.get_by_role("button", name="采纳").click()
+    expect(page.locator(".messages")).to_contain_text("已采纳连云港市科学技术局的意见")
+    expect(card.locator(".pill")).to_have_text("已采纳")
+    shoot("11-lead-section-accepted")
+    log_out(page)
+
+    # 6. The clerk sees it all on the proposal's timeline.
+    log_in(page, base, "jiaoban")
+    page.get_by_role("link", name=re.compile("关于加快知识产权强市建设的提案")).click()
+    timeline = page.locator(".timeline")
+    expect(timeline).to_contain_text("协办意见：已采纳")
+    expect(timeline).to_contain_text("新建沟通协商记录")
+    shoot("12-clerk-timeline")
+
+    assert ContactRecord.objects.filter(assignment__proposal=proposal).count() == 1
+    section = Section.objects.get(assignment__proposal=proposal)
+    assert section.state == Section.State.ACCEPTED
+    assert section.assignment.unit == units["co"]
+    lead = Assignment.objects.get(proposal=proposal, role="lead")
+    assert lead.state == Assignment.State.IN_PROGRESS
