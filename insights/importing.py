@@ -1,8 +1,8 @@
 """Importing proposals from an .xlsx in the layout a proposal committee exports.
 
 Two steps: `import_check` reads the workbook and lists every row's problems without
-writing anything; `import_run` writes every row through proposals.services.proposal_register
-in one transaction — all rows or none.
+writing anything; `import_run` writes every row in one transaction — all rows or none — with
+the same result as registering each through proposals.services.proposal_register.
 """
 
 from __future__ import annotations
@@ -14,12 +14,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.models import HistoricalRecords
+from simple_history.utils import bulk_create_with_history
 
 from proposals.models import Proposal, Proposer, Session, Unit
-from proposals.services import proposal_register
 
 from .models import ProposalImport
 
@@ -167,6 +168,10 @@ def read_workbook(data: bytes) -> list[tuple[int, dict]]:
                     _("行数过多：一次最多导入%(n)d行，请分批导入。") % {"n": MAX_ROWS}
                 )
         return result
+    except ImportFileError:
+        raise
+    except Exception as exc:  # read-only mode parses the sheet lazily, while iterating
+        raise ImportFileError(_("文件已损坏，无法读取工作表内容。")) from exc
     finally:
         workbook.close()
 
@@ -280,63 +285,106 @@ def import_create(*, session: Session, owner, filename: str, data: bytes) -> Pro
     return record
 
 
-class _Proposers:
-    """Proposers of the committee by name: reused when the name exists, created once
-    otherwise (the first row that names a new proposer gives its 界别/党派)."""
-
-    def __init__(self, session: Session, names: set[str], actor) -> None:
-        self.committee_id = session.committee_id
-        self.actor = actor
-        self.by_name: dict[str, Proposer] = {}
-        for proposer in Proposer.objects.filter(
-            committee_id=self.committee_id, name__in=names
-        ).order_by("pk"):
-            self.by_name.setdefault(proposer.name, proposer)
-
-    def get(self, name: str, *, sector: str = "", party: str = "") -> Proposer:
-        proposer = self.by_name.get(name)
-        if proposer is None:
-            proposer = Proposer(
-                committee_id=self.committee_id, name=name, sector=sector, party=party
-            )
-            proposer.full_clean()
-            proposer._history_user = self.actor
-            proposer.save()
-            self.by_name[name] = proposer
-        return proposer
+def _proposers_for(session: Session, rows: list[Row], actor) -> dict[str, Proposer]:
+    """Proposers of the committee by name: reused when the name exists (the oldest, if
+    several share it), created otherwise; the first row that names a new proposer as its
+    lead gives its 界别/党派."""
+    names: dict[str, tuple[str, str]] = {}
+    for row in rows:
+        names.setdefault(row.lead, (row.sector, row.party))
+        for name in row.co_signers:
+            names.setdefault(name, ("", ""))
+        if names[row.lead] == ("", ""):
+            names[row.lead] = (row.sector, row.party)
+    by_name: dict[str, Proposer] = {}
+    for proposer in Proposer.objects.filter(
+        committee_id=session.committee_id, name__in=list(names)
+    ).order_by("pk"):
+        by_name.setdefault(proposer.name, proposer)
+    new = [
+        Proposer(committee_id=session.committee_id, name=name, sector=sector, party=party)
+        for name, (sector, party) in names.items()
+        if name not in by_name
+    ]
+    for proposer in new:
+        proposer.clean_fields(exclude=["committee"])
+    for proposer in bulk_create_with_history(new, Proposer, batch_size=500,
+                                             default_user=actor):
+        by_name[proposer.name] = proposer
+    return by_name
 
 
 def import_rows(
     *, session: Session, rows: list[Row], actor, progress: Callable[[float], None] | None = None
 ) -> list[Proposal]:
-    """Write checked rows in one transaction: every row or none."""
-    names = {n for row in rows for n in [row.lead, *row.co_signers]}
+    """Write checked rows in one transaction: every row or none.
+
+    The rows are written in bulk (a few queries per 500 rows, not ~25 per row) with the
+    same result as proposals.services.proposal_register row by row: the same field values
+    and model validation, the proposers of the session's committee, co-signers without the
+    lead, and a history row per proposal (with its co-signers) recorded as `actor`.
+    test_it_imports_the_same_as_registering_by_hand keeps the two in step. Uniqueness of
+    the numbers was checked by the dry run and is enforced by the database constraint.
+    """
     with transaction.atomic():
-        proposers = _Proposers(session, names, actor)
-        created = []
-        for i, row in enumerate(rows, 1):
-            lead = proposers.get(row.lead, sector=row.sector, party=row.party)
-            co_signers = [proposers.get(n) for n in row.co_signers]
+        proposers = _proposers_for(session, rows, actor)
+        proposals = []
+        for row in rows:
+            proposal = Proposal(
+                session=session,
+                number=row.number,
+                title=row.title.strip(),
+                content=row.content,
+                lead_proposer=proposers[row.lead],
+                suggested_units="、".join(row.units),
+                created_by=actor,
+            )
             try:
-                created.append(
-                    proposal_register(
-                        session=session,
-                        number=row.number,
-                        title=row.title,
-                        lead_proposer=lead,
-                        co_signers=co_signers,
-                        content=row.content,
-                        suggested_units="、".join(row.units),
-                        actor=actor,
-                    )
-                )
+                proposal.clean_fields(exclude=["session", "lead_proposer", "created_by"])
             except ValidationError as exc:
-                messages = "；".join(exc.messages)
                 raise ValidationError(
-                    _("第%(line)d行：%(msg)s") % {"line": row.line, "msg": messages}
+                    _("第%(line)d行：%(msg)s") % {"line": row.line, "msg": "；".join(exc.messages)}
                 ) from exc
-            if progress and i % 50 == 0:
-                progress(100 * i / len(rows))
+            proposals.append(proposal)
+        if progress:
+            progress(30)
+        try:
+            with transaction.atomic():
+                created = bulk_create_with_history(
+                    proposals, Proposal, batch_size=500, default_user=actor
+                )
+        except IntegrityError as exc:
+            raise ValidationError(
+                _("写入失败：提案号与本届次已有提案重复，请重新上传检查。")
+            ) from exc
+        if progress:
+            progress(70)
+        through = Proposal.co_signers.through
+        links = [
+            through(proposal_id=proposal.pk, proposer_id=proposers[name].pk)
+            for proposal, row in zip(created, rows, strict=True)
+            for name in dict.fromkeys(row.co_signers)
+            if proposers[name].pk != proposal.lead_proposer_id
+        ]
+        links = through.objects.bulk_create(links, batch_size=1000)
+        history_of = dict(
+            Proposal.history.filter(id__in=[p.pk for p in created]).values_list(
+                "id", "history_id"
+            )
+        )
+        m2m_history = HistoricalRecords.m2m_models[Proposal._meta.get_field("co_signers")]
+        m2m_history.objects.bulk_create(
+            [
+                m2m_history(
+                    id=link.pk,
+                    proposal_id=link.proposal_id,
+                    proposer_id=link.proposer_id,
+                    history_id=history_of[link.proposal_id],
+                )
+                for link in links
+            ],
+            batch_size=1000,
+        )
     return created
 
 

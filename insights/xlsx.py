@@ -12,6 +12,7 @@ from collections.abc import Iterable
 
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from proposals.models import Assignment, Proposal
@@ -42,7 +43,7 @@ def _sheet(workbook, title: str, header: list[str], rows: Iterable[list]):
         cells.append(cell)
     sheet.append(cells)
     for row in rows:
-        sheet.append(row)
+        sheet.append([str(v) if isinstance(v, Promise) else v for v in row])
     return sheet
 
 

@@ -1,0 +1,94 @@
+import pytest
+import time_machine
+from django.urls import reverse
+
+from proposals.tests.factories import CommitteeRoleFactory, UserFactory
+
+from .helpers import read_xlsx
+
+pytestmark = pytest.mark.django_db
+
+
+def _url(world, **query):
+    url = reverse("insights:dashboard_session", args=[world["session"].pk])
+    if query:
+        url += "?" + "&".join(f"{k}={v}" for k, v in query.items())
+    return url
+
+
+@time_machine.travel("2025-07-01 10:00 +0800", tick=False)
+def test_it_shows_the_committee_figures_with_definitions_to_the_clerk(client, world):
+    client.force_login(world["clerk"])
+    response = client.get(_url(world))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'id="reply-rate">57.1%' in html
+    assert 'id="on-time-rate">42.9%' in html
+    assert 'id="satisfaction-rate">66.7%' in html
+    assert "按期办复件数 ÷ 应办复件数" in html  # the definitions are on the page
+    assert "<svg" in html and "<rect" in html
+    for unit in world["units"]:
+        assert unit.name in html
+
+
+def test_it_sends_a_unit_person_to_their_own_unit_only(client, world):
+    u1, u2, _u3 = world["units"]
+    client.force_login(world["u1_handler"])
+    response = client.get(_url(world))
+    assert response.status_code == 200
+    ranking = response.content.decode().split('id="unit-ranking"')[1].split("</table>")[0]
+    assert u1.name in ranking
+    assert u2.name not in ranking
+    assert client.get(_url(world, unit=u1.pk)).status_code == 200
+    assert client.get(_url(world, unit=u2.pk)).status_code == 403
+    export = reverse("insights:dashboard_export", args=[world["session"].pk])
+    assert client.get(f"{export}?unit={u2.pk}").status_code == 403
+
+
+def test_it_hides_the_session_from_another_committees_clerk(client, world):
+    client.force_login(world["other_clerk"])
+    assert client.get(_url(world)).status_code == 404
+    export = reverse("insights:dashboard_export", args=[world["session"].pk])
+    assert client.get(export).status_code == 404
+    for name in ("export_proposals", "export_assignments", "export_replies"):
+        assert client.get(reverse(f"insights:{name}", args=[world["session"].pk])).status_code \
+            == 404
+
+
+def test_it_refuses_a_person_of_no_unit_and_no_committee(client, world):
+    client.force_login(UserFactory(username="nobody"))
+    assert client.get(_url(world)).status_code == 404
+
+
+def test_it_redirects_anonymous_visitors_to_login(client, world):
+    response = client.get(_url(world))
+    assert response.status_code == 302
+    assert "login" in response["Location"]
+
+
+@time_machine.travel("2025-07-01 10:00 +0800", tick=False)
+def test_it_exports_the_dashboard_tables_that_read_back_the_same(client, world):
+    client.force_login(world["clerk"])
+    response = client.get(reverse("insights:dashboard_export", args=[world["session"].pk]))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    sheets = read_xlsx(response.content)
+    summary = {row[0]: row[1:] for row in sheets["概况"][1:]}
+    assert summary["办复率"] == (4, 7, round(4 / 7, 4))
+    assert summary["按期办复率"] == (3, 7, round(3 / 7, 4))
+    assert summary["满意率"] == (2, 3, round(2 / 3, 4))
+    ranking = sheets["单位排名"][1:]
+    assert [r[1] for r in ranking] == ["市市场监督管理局", "市住房和城乡建设局", "市交通运输局"]
+    assert [r[0] for r in sheets["超期未办"][1:]] == [4, 5]
+    assert {r[0]: r[1] for r in sheets["办理类别"][1:]} == {"A": 2, "B": 1, "C": 1}
+
+
+def test_it_lets_an_administrator_filter_by_any_unit(client, world):
+    admin = CommitteeRoleFactory(
+        committee=world["committee"], role="administrator", user=UserFactory(username="adm")
+    ).user
+    client.force_login(admin)
+    u3 = world["units"][2]
+    response = client.get(_url(world, unit=u3.pk))
+    assert response.status_code == 200
+    assert 'id="reply-rate">0.0%' in response.content.decode()
