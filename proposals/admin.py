@@ -12,6 +12,8 @@ from .models import (
     ContactRecord,
     ExtensionRequest,
     Membership,
+    Notice,
+    NoticeCursor,
     Proposal,
     Proposer,
     ReassignmentRequest,
@@ -186,3 +188,26 @@ class CalendarDayAdmin(SimpleHistoryAdmin):
     list_filter = ["kind", "date"]
     search_fields = ["name"]
     date_hierarchy = "date"
+
+
+@admin.register(Notice)
+class NoticeAdmin(admin.ModelAdmin):
+    """Deadline notices are a log written by the scan: read-only here."""
+
+    list_display = ["created_at", "unit", "kind", "milestone", "due_on", "message", "emailed_at"]
+    list_filter = ["kind", "milestone", "unit"]
+    search_fields = ["message", "=assignment__proposal__number"]
+    list_select_related = ["unit"]
+    readonly_fields = [f.name for f in Notice._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(NoticeCursor)
+class NoticeCursorAdmin(admin.ModelAdmin):
+    list_display = ["user", "last_seen_id"]
+    search_fields = ["user__username"]
