@@ -34,8 +34,12 @@ from ..models import (
 )
 from ..timeline import proposal_timeline
 from ._access import get_proposal_for_clerk, require_clerk
+from ._panels import Panel, build_panels
 
 PAGE_SIZE = 20
+
+# Other apps' panels on the clerk's proposal page (e.g. replies and feedback), see _panels.
+PROPOSAL_PANELS: list[Panel] = []
 ASSIGN_ROWS = 6
 
 
@@ -153,6 +157,7 @@ def _detail_context(request: HttpRequest, proposal: Proposal, **forms) -> dict:
         "can_decide": proposal.status == Proposal.Status.REGISTERED,
         "can_merge": proposal.status in (Proposal.Status.REGISTERED, Proposal.Status.ACCEPTED),
         "can_assign": proposal.status == Proposal.Status.ACCEPTED,
+        "panels": build_panels(PROPOSAL_PANELS, request, proposal),
     }
     context.update(forms)
     return context

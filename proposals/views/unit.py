@@ -28,8 +28,12 @@ from ..models import Assignment, Section
 from ..services import ConflictError
 from . import _once
 from ._access import get_assignment_for_unit, get_section_for_unit
+from ._panels import Panel, build_panels
 
 SECTION_FIELDS = {"paragraphs": "body"}
+
+# Other apps' panels on the assignment page (e.g. replies: the draft and its buttons).
+ASSIGNMENT_PANELS: list[Panel] = []
 DUPLICATE = gettext_lazy("这份表单已经提交过，没有重复保存。")
 
 
@@ -59,6 +63,7 @@ def _assignment_context(request: HttpRequest, assignment: Assignment, **extra) -
             "suggested_unit"
         ),
         "return_forms": {},
+        "panels": build_panels(ASSIGNMENT_PANELS, request, assignment),
     }
     context.update(extra)
     bound = context["return_forms"]
