@@ -5,7 +5,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from proposals.models import Assignment, ExtensionRequest, Proposal, ReassignmentRequest, Task
+from proposals.models import Assignment, ExtensionRequest, Proposal, ReassignmentRequest
 from proposals.services import assignment_default_due_on
 
 from .factories import ProposalFactory, ProposerFactory
@@ -33,47 +33,6 @@ def field_errors(html: str, field: str) -> str:
     )
     assert match, f"field {field} not rendered"
     return match.group(0)
-
-
-# --- home ------------------------------------------------------------------------------
-
-
-def test_it_sends_a_clerk_home_to_the_proposal_list(clerk):
-    response = clerk.get(reverse("home"))
-    assert response.status_code == 302
-    assert response["Location"] == reverse("proposals:proposal_list")
-
-
-def test_it_sends_anonymous_visitors_to_login(client):
-    response = client.get(reverse("home"))
-    assert response["Location"].startswith(reverse("login"))
-
-
-def test_it_shows_a_unit_its_work_list_with_overdue_and_due_soon_marked(client, s):
-    s.co.due_on = dt.date(2025, 3, 31)  # yesterday
-    s.co.save()
-    client.force_login(s.users["co"])
-    html = client.get(reverse("home")).content.decode()
-    assert s.proposal.title in html
-    assert "已超期" in html
-    client.force_login(s.users["lead"])
-    s.lead.due_on = dt.date(2025, 4, 5)
-    s.lead.save()
-    html = client.get(reverse("home")).content.decode()
-    assert 'class="due-soon"' in html
-    assert "剩4天" in html
-    assert "已超期" not in html.split("<tbody>")[1]
-
-
-def test_it_lists_tasks_given_to_the_person(client, s):
-    Task.objects.create(
-        assignment=s.lead, kind="contact", assignee=s.users["lead"], title="电话联系王波委员",
-        due_on=dt.date(2025, 4, 10),
-    )
-    client.force_login(s.users["lead"])
-    assert "电话联系王波委员" in client.get(reverse("home")).content.decode()
-    client.force_login(s.users["signer"])
-    assert "电话联系王波委员" not in client.get(reverse("home")).content.decode()
 
 
 # --- register --------------------------------------------------------------------------
