@@ -53,6 +53,18 @@ def build_file(rows: int, unit_names: list[str]) -> bytes:
     return buffer.getvalue()
 
 
+def ensure_database(url: str) -> None:
+    """Create the PostgreSQL database named in `url` if it does not exist yet."""
+    if not url.startswith("postgres"):
+        return
+    import psycopg
+
+    base, name = url.rsplit("/", 1)
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=1000)
@@ -60,6 +72,7 @@ def main() -> None:
 
     if os.environ["DATABASE_URL"] == f"sqlite:///{SQLITE}" and os.path.exists(SQLITE):
         os.remove(SQLITE)
+    ensure_database(os.environ["DATABASE_URL"])
     import django
 
     django.setup()

@@ -59,17 +59,34 @@ def parse_query(query: str) -> list[str]:
     return [t.lower() for t in dict.fromkeys(terms)]
 
 
-def _bigram_where(queryset: QuerySet, expression: str, terms: list[str]) -> QuerySet:
-    """On PostgreSQL, narrow to rows whose bigrams include every bigram of every term (from
-    the GIN index); the exact substring test comes after, on these few rows only."""
+_WORD = re.compile(r"\w")
+
+
+def query_bigrams(term: str) -> str:
+    """The term's overlapping character pairs, space-separated (停车难 → "停车 车难"); pairs
+    with punctuation are left out (the text parser would split them)."""
+    pairs = (term[i : i + 2] for i in range(len(term) - 1))
+    return " ".join(dict.fromkeys(p for p in pairs if _WORD.match(p[0]) and _WORD.match(p[1])))
+
+
+def _bigram_where(
+    queryset: QuerySet, expression: str, terms: list[str], *, any_term: bool = False
+) -> QuerySet:
+    """On PostgreSQL, narrow to rows whose bigrams include every bigram of every term (or,
+    with any_term, of at least one term) from the GIN index; the exact substring test comes
+    after, on these few rows only."""
     if connection.vendor != "postgresql":
         return queryset
-    where = [
-        f"to_tsvector('simple'::regconfig, insights_bigrams({expression})) "
-        "@@ plainto_tsquery('simple'::regconfig, insights_bigrams(%s))"
-        for _term in terms
-    ]
-    return queryset.extra(where=where, params=terms)
+    wanted = [query_bigrams(t) for t in terms]
+    if not all(wanted):  # a term of punctuation only: no index help, scan instead
+        return queryset
+    vector = f"to_tsvector('simple'::regconfig, insights_bigrams({expression}))"
+    query = "plainto_tsquery('simple'::regconfig, %s)"
+    if any_term:
+        where = [f"{vector} @@ ({' || '.join([query] * len(wanted))})"]
+    else:
+        where = [f"{vector} @@ {query}" for _bigrams in wanted]
+    return queryset.extra(where=where, params=wanted)
 
 
 def _occurrences(field_name: str, term: str):
@@ -214,7 +231,7 @@ def search_replies(user, terms: list[str], *, session=None, limit: int = DEFAULT
     if session is not None:
         replies = replies.filter(proposal__session=session)
     paragraphs = ReplyParagraph.objects.filter(reply__in=replies)
-    paragraphs = _bigram_where(paragraphs, PARAGRAPH_TEXT, terms[:1])
+    paragraphs = _bigram_where(paragraphs, PARAGRAPH_TEXT, terms, any_term=True)
     match_any = Q()
     for term in terms:
         match_any |= Q(text__icontains=term)
