@@ -1,3 +1,4 @@
+from .download import ReplyDownload
 from .feedback import Feedback, FeedbackLink
 from .keys import DocumentCounter, UnitLetterSettings, UnitSigningKey
 from .reply import (
@@ -21,6 +22,7 @@ __all__ = [
     "FeedbackLink",
     "FrozenReplyError",
     "Reply",
+    "ReplyDownload",
     "ReplyParagraph",
     "ReplyState",
     "UnitLetterSettings",

@@ -1,0 +1,265 @@
+"""The lead unit handler's compose page: start, save, conflicts, findings, preview, submit."""
+
+from unittest import mock
+
+import pytest
+from django.urls import reverse
+
+from replies import services
+from replies.letter.preview import PreviewUnavailable
+from replies.models import Reply, ReplyParagraph
+from replies.views._places import item_places, place_findings
+
+from .reply_fixtures import CONTACT, make_case
+
+pytestmark = pytest.mark.django_db
+
+
+def _draft(case):
+    return services.reply_create_draft(assignment=case.lead, actor=case.handler)
+
+
+def _post_data(reply, **header):
+    """The compose form as the browser would send it for the reply as stored."""
+    data = {
+        "title": reply.title,
+        "addressee": reply.addressee,
+        "category": reply.category,
+        "disclosure": reply.disclosure,
+        "contact_name": reply.contact_name,
+        "contact_phone": reply.contact_phone,
+        "cc": "、".join(reply.cc),
+        "version": reply.version,
+        "action": "save",
+    }
+    rows = list(reply.paragraphs.order_by("order"))
+    data.update({
+        "items-TOTAL_FORMS": len(rows), "items-INITIAL_FORMS": len(rows),
+        "items-MIN_NUM_FORMS": 0, "items-MAX_NUM_FORMS": 1000,
+    })
+    for i, p in enumerate(rows):
+        kind = {"intro": "intro", "closing": "closing"}.get(p.part) or (
+            f"h{p.level}" if p.kind == "heading" else "p")
+        data[f"items-{i}-kind"] = kind
+        data[f"items-{i}-text"] = p.text
+        data[f"items-{i}-source_unit"] = p.source_unit_id
+        data[f"items-{i}-source_section"] = p.source_section_id or ""
+    data.update(header)
+    return data
+
+
+def _url(reply, name="compose"):
+    return reverse(f"replies:{name}", args=[reply.pk])
+
+
+def test_it_creates_the_draft_from_the_accepted_sections_with_one_click(client):
+    case = make_case()
+    client.force_login(case.handler)
+    response = client.post(reverse("replies:start", args=[case.lead.pk]))
+    reply = Reply.objects.get(assignment=case.lead)
+    assert response.status_code == 302 and response["Location"] == _url(reply)
+    units = set(reply.paragraphs.values_list("source_unit_id", flat=True))
+    assert units == {case.lead.unit_id, case.co.unit_id}
+    # A second click goes to the same draft instead of failing or making another.
+    again = client.post(reverse("replies:start", args=[case.lead.pk]))
+    assert again["Location"] == _url(reply)
+    assert Reply.objects.filter(assignment=case.lead).count() == 1
+
+
+def test_it_shows_each_item_with_the_unit_that_wrote_it(client):
+    case = make_case()
+    reply = _draft(case)
+    client.force_login(case.handler)
+    html = client.get(_url(reply)).content.decode()
+    assert "来自协办意见" in html
+    assert case.co_section.heading in html
+    assert f'name="version" value="{reply.version}"' in html
+
+
+def test_it_saves_header_and_items(client):
+    case = make_case()
+    reply = _draft(case)
+    client.force_login(case.handler)
+    data = _post_data(reply, category="A", **CONTACT)
+    data["items-1-text"] = "知识产权工作情况（修改）"
+    response = client.post(_url(reply), data)
+    assert response.status_code == 302
+    reply.refresh_from_db()
+    assert reply.category == "A" and reply.contact_phone == CONTACT["contact_phone"]
+    assert reply.paragraphs.get(order=2).text == "知识产权工作情况（修改）"
+    assert reply.version == 2
+
+
+def test_it_shows_field_errors_in_chinese_next_to_the_fields(client):
+    case = make_case()
+    reply = _draft(case)
+    client.force_login(case.handler)
+    data = _post_data(reply, title="  ", category="Z")
+    data["items-2-text"] = "   "
+    response = client.post(_url(reply), data)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "请填写标题。" in html
+    assert "办理类别只能是 A/B/C 之一。" in html
+    assert "请填写内容，或删除这一项。" in html
+    item = html[html.index('id="item-2"'):]
+    assert item.index("请填写内容") < item.index('id="item-3"')
+    reply.refresh_from_db()
+    assert reply.version == 1
+
+
+def test_it_puts_a_service_error_next_to_the_item_and_saves_nothing(client):
+    case = make_case()
+    reply = _draft(case)
+    before = list(reply.paragraphs.values_list("text", flat=True))
+    client.force_login(case.handler)
+    data = _post_data(reply, contact_name="新联系人")
+    data["items-1-kind"] = "h3"  # a level-3 heading right after the intro skips levels
+    response = client.post(_url(reply), data)
+    assert response.status_code == 400
+    html = response.content.decode()
+    item = html[html.index('id="item-1"'):html.index('id="item-2"')]
+    assert "标题层级跳级" in item
+    reply.refresh_from_db()
+    assert reply.contact_name == "" and reply.version == 1
+    assert list(reply.paragraphs.values_list("text", flat=True)) == before
+
+
+def test_it_reports_a_conflict_and_keeps_what_was_typed(client):
+    case = make_case()
+    reply = _draft(case)
+    stale = _post_data(reply, title="我写的新标题")
+    stale["items-2-text"] = "我刚刚打的一段话。"
+    # Someone else saves first.
+    services.reply_update(reply=reply, expected_version=reply.version, actor=case.handler,
+                          addressee="李静委员")
+    client.force_login(case.handler)
+    response = client.post(_url(reply), stale)
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert "这份答复已被他人修改" in html
+    assert 'value="我写的新标题"' in html
+    assert "我刚刚打的一段话。" in html
+    reply.refresh_from_db()
+    assert reply.title != "我写的新标题" and reply.addressee == "李静委员"
+
+
+def test_it_moves_adds_and_deletes_items_without_saving_until_asked(client):
+    case = make_case()
+    reply = _draft(case)
+    client.force_login(case.handler)
+    data = _post_data(reply, op="down-2")
+    texts = [data[f"items-{i}-text"] for i in range(data["items-TOTAL_FORMS"])]
+    response = client.post(_url(reply), data)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.index(texts[3]) < html.index(texts[2])
+    assert "尚未保存" in html
+    reply.refresh_from_db()
+    assert reply.version == 1
+    response = client.post(_url(reply), _post_data(reply, op="add-h1"))
+    assert response.content.decode().count('class="item ') == data["items-TOTAL_FORMS"] + 1
+    response = client.post(_url(reply), _post_data(reply, op="del-0"))
+    assert response.content.decode().count('class="item ') == data["items-TOTAL_FORMS"] - 1
+
+
+def test_it_inserts_an_accepted_section_keeping_its_source(client):
+    case = make_case()
+    reply = _draft(case)
+    client.force_login(case.handler)
+    response = client.post(_url(reply), _post_data(reply, op=f"insert-{case.co_section.pk}"))
+    html = response.content.decode()
+    assert html.count(case.co_section.heading) >= 2
+    assert f'value="{case.co_section.pk}"' in html
+
+
+def test_it_shows_findings_next_to_the_item_they_concern(client):
+    case = make_case()
+    reply = _draft(case)
+    rows = list(reply.paragraphs.order_by("order"))
+    last_body = max(i for i, r in enumerate(rows) if r.part == "body" and r.kind == "paragraph")
+    paragraphs = [
+        {"text": r.text, "part": r.part, "kind": r.kind, "level": r.level,
+         "source_unit_id": r.source_unit_id, "source_section_id": r.source_section_id}
+        for r in rows
+    ]
+    paragraphs[last_body]["text"] = "这一段以逗号结尾，"
+    services.reply_update(reply=reply, expected_version=1, actor=case.handler,
+                          paragraphs=paragraphs)
+    client.force_login(case.handler)
+    html = client.get(_url(reply)).content.decode()
+    item = html[html.index(f'id="item-{last_body}"'):]
+    assert "段落以“，”结尾" in item[:item.index("</li>")]
+    assert "缺少联系电话" in html[html.index('name="contact_phone"'):html.index('name="cc"')]
+    assert "处错误" in html
+
+
+def test_it_maps_spec_places_to_items():
+    Part, Kind = ReplyParagraph.Part, ReplyParagraph.Kind
+    rows = [
+        {"part": Part.INTRO, "kind": Kind.PARAGRAPH, "level": None},
+        {"part": Part.BODY, "kind": Kind.HEADING, "level": 1},
+        {"part": Part.BODY, "kind": Kind.PARAGRAPH, "level": None},
+        {"part": Part.BODY, "kind": Kind.HEADING, "level": 2},
+        {"part": Part.BODY, "kind": Kind.PARAGRAPH, "level": None},
+        {"part": Part.BODY, "kind": Kind.HEADING, "level": 1},
+        {"part": Part.CLOSING, "kind": Kind.PARAGRAPH, "level": None},
+    ]
+    places = item_places(rows)
+    assert places[4] == ["sections[0].sections[0].paragraphs[0]"]
+    assert places[5][0] == "sections[1].heading"
+    finding = mock.Mock(place="sections[0].sections[0]", severity="error")
+    placed = place_findings([finding], rows)
+    assert placed.by_item == {3: [finding]}
+
+
+def test_it_submits_and_blocks_while_checks_report_errors(client):
+    case = make_case()
+    reply = _draft(case)
+    client.force_login(case.handler)
+    response = client.post(_url(reply), _post_data(reply, action="submit"))
+    reply.refresh_from_db()
+    assert reply.state == Reply.State.DRAFT
+    follow = client.get(response["Location"].split("#")[0]).content.decode()
+    assert "未能送审" in follow and "缺少联系电话" in follow
+    response = client.post(_url(reply), _post_data(reply, action="submit", category="A",
+                                                   **CONTACT))
+    reply.refresh_from_db()
+    assert reply.state == Reply.State.IN_REVIEW
+    assert response["Location"] == _url(reply, "detail")
+    # A returned reply shows the signer's comment on the compose page.
+    services.reply_return(reply=reply, comment="请补充联系人职务。", actor=case.signer)
+    assert "请补充联系人职务。" in client.get(_url(reply)).content.decode()
+
+
+def test_it_downloads_the_draft_docx(client):
+    case = make_case()
+    reply = _draft(case)
+    client.force_login(case.handler)
+    response = client.get(_url(reply, "draft_docx"))
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content)[:2] == b"PK"
+    assert "attachment" in response["Content-Disposition"]
+
+
+def test_it_explains_when_the_preview_is_unavailable(client):
+    case = make_case()
+    reply = _draft(case)
+    client.force_login(case.handler)
+    with mock.patch("replies.views._render.docx_to_pdf",
+                    side_effect=PreviewUnavailable("找不到 LibreOffice")):
+        response = client.get(_url(reply, "preview"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "预览暂不可用" in html and "找不到 LibreOffice" in html
+    assert reverse("replies:draft_docx", args=[reply.pk]) in html
+
+
+def test_it_shows_preview_pages_as_images(client):
+    case = make_case()
+    reply = _draft(case)
+    client.force_login(case.handler)
+    with mock.patch("replies.views._render.docx_to_pdf", return_value=b"%PDF"), \
+            mock.patch("replies.views._render.pdf_to_pngs", return_value=[b"\x89PNG1", b"PNG2"]):
+        html = client.get(_url(reply, "preview")).content.decode()
+    assert html.count('<img src="data:image/png;base64,') == 2

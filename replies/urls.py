@@ -1,0 +1,22 @@
+from django.urls import path
+
+from .views import compose, signer
+
+app_name = "replies"
+
+urlpatterns = [
+    path("review/", signer.review_queue, name="review_queue"),
+    path("work/<int:pk>/start/", compose.reply_start, name="start"),
+    path("<int:pk>/", signer.reply_detail, name="detail"),
+    path("<int:pk>/compose/", compose.reply_compose, name="compose"),
+    path("<int:pk>/preview/", compose.reply_preview, name="preview"),
+    path("<int:pk>/draft.docx", compose.reply_draft_docx, name="draft_docx"),
+    path("<int:pk>/submit/", compose.reply_submit, name="submit"),
+    path("<int:pk>/correct/", compose.reply_correct, name="correct"),
+    path("<int:pk>/return/", signer.reply_return, name="return"),
+    path("<int:pk>/sign/", signer.reply_sign, name="sign"),
+    path("<int:pk>/letter.docx", signer.reply_signed_docx, name="signed_docx"),
+    path("<int:pk>/sent/", signer.reply_mark_sent, name="mark_sent"),
+    path("<int:pk>/feedback-link/", signer.reply_feedback_link, name="feedback_link"),
+]
+

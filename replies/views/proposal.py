@@ -1,0 +1,75 @@
+"""The replies part of a proposal's pages (clerk's proposal page, unit's assignment page)."""
+
+from __future__ import annotations
+
+from proposals import selectors as proposal_selectors
+from proposals.models import Assignment, Proposal
+
+from .. import selectors
+from ..models import FROZEN_STATES, Feedback
+from ._access import is_signer
+
+
+def replies_context(user, proposal: Proposal, assignment: Assignment | None = None) -> dict:
+    """What the person may see of the proposal's replies and feedback, and what they may do
+    from here: start or continue the reply of their answering assignment, review it."""
+    replies = list(
+        selectors.replies_of_proposal(proposal=proposal, user=user).select_related(
+            "unit", "signer"
+        )
+    )
+    member_units = set(proposal_selectors.units_of(user).values_list("pk", flat=True))
+    # Drafts stay inside the unit; others (the committee's clerks) see signed replies only.
+    replies = [r for r in replies if r.unit_id in member_units or r.state in FROZEN_STATES]
+    feedback = {f.reply_id: f for f in Feedback.objects.filter(reply__in=replies)}
+    rows = []
+    for r in replies:
+        rows.append({
+            "reply": r,
+            "feedback": feedback.get(r.pk),
+            "is_member": r.unit_id in member_units,
+            "can_sign": r.state == "in_review" and is_signer(user, r.unit_id),
+        })
+    can_start = False
+    current = None
+    if assignment is not None and assignment.answers_proposer:
+        current = selectors.reply_current(assignment=assignment)
+        can_start = proposal_selectors.can_handle_assignment(user, assignment) and (
+            current is None
+        )
+    return {
+        "rows": rows,
+        "assignment": assignment,
+        "can_start": can_start,
+        "current": current,
+        "can_compose": bool(
+            assignment is not None
+            and current is not None
+            and current.state == "draft"
+            and proposal_selectors.can_handle_assignment(user, assignment)
+        ),
+    }
+
+
+def proposal_panel(request, proposal: Proposal) -> dict | None:
+    """The clerk's proposal page: replies and feedback (nothing while there are none)."""
+    context = replies_context(request.user, proposal)
+    return context if context["rows"] else None
+
+
+def assignment_panel(request, assignment: Assignment) -> dict | None:
+    """The unit's assignment page: the reply of an answering unit, with its buttons."""
+    if not assignment.answers_proposer:
+        return None
+    return replies_context(request.user, assignment.proposal, assignment)
+
+
+def register() -> None:
+    from proposals.views.clerk import PROPOSAL_PANELS
+    from proposals.views.unit import ASSIGNMENT_PANELS
+
+    template = "replies/_proposal_replies.html"
+    if (template, proposal_panel) not in PROPOSAL_PANELS:
+        PROPOSAL_PANELS.append((template, proposal_panel))
+    if (template, assignment_panel) not in ASSIGNMENT_PANELS:
+        ASSIGNMENT_PANELS.append((template, assignment_panel))
