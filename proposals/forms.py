@@ -275,9 +275,9 @@ class SectionForm(OnceTokenMixin, forms.Form):
     heading = forms.CharField(label=gettext_lazy("标题"), max_length=200, required=False)
     body = forms.CharField(
         label=gettext_lazy("正文"),
-        required=False,  # clean_body says it in Chinese, also for blank-only text
         widget=forms.Textarea(attrs={"rows": 14}),
-        help_text=gettext_lazy("段与段之间空一行。"),
+        help_text=gettext_lazy("每段另起一行（段间空行可有可无）。"),
+        error_messages={"required": gettext_lazy("请填写正文。")},
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
@@ -290,14 +290,8 @@ class SectionForm(OnceTokenMixin, forms.Form):
         }
 
     def paragraphs(self) -> list[str]:
-        body = self.cleaned_data.get("body", "").replace("\r\n", "\n")
-        return [p.strip() for p in body.split("\n\n") if p.strip()]
-
-    def clean_body(self) -> str:
-        value = self.cleaned_data["body"]
-        if not value.strip():
-            raise ValidationError(_("请填写正文。"))
-        return value
+        # Chinese paragraphs are not hard-wrapped: every line is a paragraph.
+        return [p.strip() for p in self.cleaned_data.get("body", "").splitlines() if p.strip()]
 
 
 class SectionReturnForm(forms.Form):

@@ -166,6 +166,15 @@ def test_it_writes_and_submits_a_section(client, s):
     assert created.state == Section.State.SUBMITTED
 
 
+def test_it_takes_every_line_as_a_paragraph(client, s):
+    s.co_section.delete()
+    login(client, s, "co").post(
+        reverse("proposals:section_create", args=[s.co.pk]),
+        section(body="第一段。\n第二段。\r\n\r\n  第三段。  \n"),
+    )
+    assert Section.objects.get(assignment=s.co).paragraphs == ["第一段。", "第二段。", "第三段。"]
+
+
 def test_it_saves_a_draft_and_goes_on_editing(client, s):
     response = login(client, s, "lead").post(
         reverse("proposals:section_create", args=[s.lead.pk]), section()
