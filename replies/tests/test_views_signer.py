@@ -1,0 +1,160 @@
+"""The signer's queue and reply page: return, sign off, signed file, 已发送, proposer link."""
+
+import hashlib
+
+import pytest
+from django.urls import reverse
+
+from proposals.models import Proposal
+from proposals.tests.factories import MembershipFactory, UnitFactory, UserFactory
+from replies import services
+from replies.models import DocumentCounter, FeedbackLink, Reply, ReplyDownload
+
+from .reply_fixtures import make_case, ready_reply
+
+pytestmark = pytest.mark.django_db
+
+
+def _url(reply, name):
+    return reverse(f"replies:{name}", args=[reply.pk])
+
+
+def test_it_lists_the_replies_waiting_for_the_signer(client):
+    case = make_case()
+    reply = ready_reply(case)
+    client.force_login(case.signer)
+    html = client.get(reverse("replies:review_queue")).content.decode()
+    assert reply.title in html and _url(reply, "detail") in html
+    client.force_login(case.handler)
+    assert client.get(reverse("replies:review_queue")).status_code == 403
+
+
+def test_it_shows_the_outline_with_the_unit_of_every_paragraph(client):
+    case = make_case()
+    reply = ready_reply(case)
+    client.force_login(case.signer)
+    html = client.get(_url(reply, "detail")).content.decode()
+    assert case.co_section.heading in html
+    co_name = case.co.unit.short_name or case.co.unit.name
+    assert f'unit-co">{co_name}</span>' in html  # the co unit's tag on its paragraphs
+    assert 'action="%s"' % _url(reply, "sign") in html
+
+
+def test_it_returns_with_a_comment_and_requires_one(client):
+    case = make_case()
+    reply = ready_reply(case)
+    client.force_login(case.signer)
+    response = client.post(_url(reply, "return"), {"comment": " "})
+    assert response.status_code == 400
+    assert "退回时必须填写审核意见。" in response.content.decode()
+    reply.refresh_from_db()
+    assert reply.state == Reply.State.IN_REVIEW
+    client.post(_url(reply, "return"), {"comment": "请核实数据。"})
+    reply.refresh_from_db()
+    assert reply.state == Reply.State.DRAFT and reply.review_comment == "请核实数据。"
+
+
+def test_it_signs_off_numbering_the_letter_and_storing_the_file(client):
+    case = make_case()
+    reply = ready_reply(case)
+    client.force_login(case.signer)
+    response = client.post(_url(reply, "sign"))
+    assert response.status_code == 302
+    reply.refresh_from_db()
+    assert reply.state == Reply.State.SIGNED
+    assert reply.doc_number.endswith("〔%d〕1号" % reply.doc_year)
+    data = reply.signed_file.read()
+    assert hashlib.sha256(data).hexdigest() == reply.sha256
+    # The letter's QR code got a live link; the signer sees it once on the reply page.
+    link = FeedbackLink.objects.get(reply=reply)
+    page = client.get(_url(reply, "detail")).content.decode()
+    token = page.split("/f/")[1].split("/")[0]
+    assert hashlib.sha256(token.encode()).hexdigest() == link.token_hash
+    assert "/f/" not in client.get(_url(reply, "detail")).content.decode()
+
+
+def test_it_does_not_number_twice_on_a_double_click(client):
+    case = make_case()
+    reply = ready_reply(case)
+    client.force_login(case.signer)
+    client.post(_url(reply, "sign"))
+    response = client.post(_url(reply, "sign"), follow=True)
+    assert "没有重复签发" in response.content.decode()
+    assert DocumentCounter.objects.get(unit=case.unit).last_seq == 1
+
+
+def test_it_blocks_sign_off_while_checks_report_errors(client):
+    case = make_case()
+    reply = ready_reply(case)
+    Reply.objects.filter(pk=reply.pk).update(contact_phone="")  # broken after review
+    client.force_login(case.signer)
+    response = client.post(_url(reply, "sign"))
+    assert response.status_code == 400
+    assert "缺少联系电话" in response.content.decode()
+    reply.refresh_from_db()
+    assert reply.state == Reply.State.IN_REVIEW and not reply.signed_file
+    assert not DocumentCounter.objects.filter(unit=case.unit, last_seq__gt=0).exists()
+
+
+def test_it_refuses_sign_off_by_a_handler(client):
+    case = make_case()
+    reply = ready_reply(case)
+    client.force_login(case.handler)
+    assert client.post(_url(reply, "sign")).status_code == 403
+    reply.refresh_from_db()
+    assert reply.state == Reply.State.IN_REVIEW
+
+
+def test_it_logs_downloads_of_the_signed_file(client):
+    case = make_case()
+    reply = services.reply_sign_off(reply=ready_reply(case), actor=case.signer)
+    client.force_login(case.handler)
+    response = client.get(_url(reply, "signed_docx"))
+    assert response.status_code == 200
+    assert hashlib.sha256(b"".join(response.streaming_content)).hexdigest() == reply.sha256
+    assert ReplyDownload.objects.get(reply=reply).user == case.handler
+
+
+def test_it_hides_another_units_file(client):
+    case = make_case()
+    reply = services.reply_sign_off(reply=ready_reply(case), actor=case.signer)
+    stranger = UserFactory()
+    MembershipFactory(user=stranger, unit=UnitFactory(committee=case.proposal.session.committee))
+    client.force_login(stranger)
+    assert client.get(_url(reply, "signed_docx")).status_code == 404
+    assert client.get(_url(reply, "preview")).status_code == 404
+    assert not ReplyDownload.objects.exists()
+
+
+def test_it_marks_sent_and_the_proposal_is_answered(client):
+    case = make_case()
+    reply = services.reply_sign_off(reply=ready_reply(case), actor=case.signer)
+    client.force_login(case.handler)
+    client.post(_url(reply, "mark_sent"))
+    reply.refresh_from_db()
+    case.proposal.refresh_from_db()
+    assert reply.state == Reply.State.SENT
+    assert case.proposal.status == Proposal.Status.ANSWERED
+    again = client.post(_url(reply, "mark_sent"), follow=True)
+    assert "已标记为已发送" in again.content.decode()
+
+
+def test_it_makes_a_new_proposer_link_for_the_handler(client):
+    case = make_case()
+    reply = services.reply_sign_off(reply=ready_reply(case), actor=case.signer)
+    client.force_login(case.handler)
+    response = client.post(_url(reply, "feedback_link"))
+    html = response.content.decode()
+    token = html.split("/f/")[1].split("/")[0]
+    assert FeedbackLink.objects.filter(
+        reply=reply, token_hash=hashlib.sha256(token.encode()).hexdigest()
+    ).exists()
+    assert client.get(reverse("feedback", args=[token])).status_code == 200
+
+
+def test_it_shows_the_reply_and_feedback_on_the_proposal_pages(client):
+    case = make_case()
+    reply = services.reply_sign_off(reply=ready_reply(case), actor=case.signer)
+    client.force_login(case.handler)
+    html = client.get(reverse("proposals:assignment_detail", args=[case.lead.pk])).content
+    assert reply.doc_number in html.decode()
