@@ -77,25 +77,6 @@ def _thresholds(today: dt.date, days: Iterable[int], result: ScanResult) -> dict
     return found
 
 
-def _messages(row: dict, today: dt.date) -> str:
-    due = row["due_on"]
-    what = (
-        _("第%(number)s号提案《%(title)s》的协办意见")
-        if row["role"] == Assignment.Role.CO
-        else _("第%(number)s号提案《%(title)s》")
-    ) % {"number": row["proposal__number"], "title": row["proposal__title"]}
-    due_text = f"{due.year}年{due.month}月{due.day}日"
-    milestone = row["milestone"]
-    if milestone == OVERDUE:
-        return _("%(what)s已超过办理期限（%(due)s），请尽快办理。") % {
-            "what": what, "due": due_text}
-    if milestone == DUE_TODAY:
-        return _("%(what)s今天（%(due)s）到期。") % {"what": what, "due": due_text}
-    days = milestone.removeprefix("due_in_")
-    return _("%(what)s将于%(due)s到期，还有%(days)s个工作日。") % {
-        "what": what, "due": due_text, "days": days}
-
-
 def _kind(milestone: str) -> str:
     if milestone == OVERDUE:
         return Notice.Kind.OVERDUE
@@ -137,9 +118,7 @@ def pending_deadline_rows(today: dt.date, result: ScanResult | None = None):
         .annotate(milestone=Case(*whens, default=Value(""), output_field=CharField()))
         .exclude(milestone="")
         .order_by("pk")  # batches are pk ranges: cheap to check for existing notices
-        .values(
-            "pk", "unit_id", "role", "due_on", "milestone", "proposal__number", "proposal__title"
-        )
+        .values("pk", "unit_id", "due_on", "milestone")
     )
 
 
@@ -155,10 +134,10 @@ def scan_deadlines(*, today: dt.date | None = None, batch_size: int = 5000) -> S
             result.candidates += 1
             batch.append(row)
             if len(batch) >= batch_size:
-                _insert(batch, today, result)
+                _insert(batch, result)
                 batch = []
         if batch:
-            _insert(batch, today, result)
+            _insert(batch, result)
         result.created = Notice.objects.count() - before
         if result.created > 0:
             queue_notice_emails()
@@ -169,7 +148,7 @@ def scan_deadlines(*, today: dt.date | None = None, batch_size: int = 5000) -> S
     return result
 
 
-def _insert(rows: list[dict], today: dt.date, result: ScanResult) -> None:
+def _insert(rows: list[dict], result: ScanResult) -> None:
     """Insert the batch's notices that do not exist yet: one SELECT (the batch's range of
     assignment ids, on the foreign-key index) and one INSERT per batch. Checking per batch
     rather than with a correlated NOT EXISTS keeps the plan cheap even when the notice
@@ -179,6 +158,8 @@ def _insert(rows: list[dict], today: dt.date, result: ScanResult) -> None:
             assignment_id__gte=rows[0]["pk"], assignment_id__lte=rows[-1]["pk"], milestone__gt=""
         ).values_list("assignment_id", "milestone", "due_on")
     )
+    # The text is not stored: Notice.text renders it from the milestone and the proposal,
+    # which keeps the rows (and the scan) small.
     notices = [
         Notice(
             unit_id=row["unit_id"],
@@ -186,7 +167,6 @@ def _insert(rows: list[dict], today: dt.date, result: ScanResult) -> None:
             kind=_kind(row["milestone"]),
             milestone=row["milestone"],
             due_on=row["due_on"],
-            message=_messages(row, today)[:500],
         )
         for row in rows
         if (row["pk"], row["milestone"], row["due_on"]) not in existing

@@ -17,6 +17,24 @@ from .models import Assignment, Membership, Notice, NoticeCursor, Unit
 EMAIL_TASK = "proposals.notices_email"
 
 
+def deadline_text(
+    *, milestone: str, due_on: dt.date, number: int, title: str, is_co: bool
+) -> str:
+    what = (
+        _("第%(number)s号提案《%(title)s》的协办意见")
+        if is_co
+        else _("第%(number)s号提案《%(title)s》")
+    ) % {"number": number, "title": title}
+    due = f"{due_on.year}年{due_on.month}月{due_on.day}日"
+    if milestone == "overdue":
+        return _("%(what)s已超过办理期限（%(due)s），请尽快办理。") % {"what": what, "due": due}
+    if milestone == "due_today":
+        return _("%(what)s今天（%(due)s）到期。") % {"what": what, "due": due}
+    days = milestone.removeprefix("due_in_")
+    return _("%(what)s将于%(due)s到期，还有%(days)s个工作日。") % {
+        "what": what, "due": due, "days": days}
+
+
 def notices_visible_to(user) -> QuerySet[Notice]:
     if not user.is_authenticated:
         return Notice.objects.none()
@@ -101,17 +119,17 @@ def notices_send_emails(*, batch_units: int = 200, now: dt.datetime | None = Non
 def _send_unit(unit_id: int, to: list[str], connection, now) -> int:
     with transaction.atomic():
         notices = list(
-            Notice.objects.select_for_update(skip_locked=True)
+            Notice.objects.select_for_update(skip_locked=True, of=("self",))
             .filter(unit_id=unit_id, emailed_at__isnull=True)
+            .select_related("assignment__proposal")
             .order_by("pk")
-            .values_list("pk", "message")
         )
         if not notices:
             return 0
         count = 0
         if to:
             unit_name = Unit.objects.filter(pk=unit_id).values_list("name", flat=True).first()
-            lines = [f"{i}. {message}" for i, (_pk, message) in enumerate(notices, 1)]
+            lines = [f"{i}. {notice.text}" for i, notice in enumerate(notices, 1)]
             body = "\n".join(
                 [_("%(unit)s：") % {"unit": unit_name}, "", *lines, "",
                  _("请登录提案办理系统查看。")]
@@ -120,7 +138,7 @@ def _send_unit(unit_id: int, to: list[str], connection, now) -> int:
             EmailMessage(subject, body, to=to, connection=connection).send()
             count = 1
         # A unit without a handler's address still has its notices in the bell.
-        Notice.objects.filter(pk__in=[pk for pk, _m in notices]).update(
+        Notice.objects.filter(pk__in=[notice.pk for notice in notices]).update(
             emailed_at=now or timezone.now()
         )
         return count

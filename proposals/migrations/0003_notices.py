@@ -32,7 +32,7 @@ class Migration(migrations.Migration):
                 ('kind', models.CharField(choices=[('due_soon', '即将到期'), ('due_today', '今日到期'), ('overdue', '已超期'), ('extension_decided', '延期申请已审批'), ('reassignment_decided', '调整申请已审批'), ('assigned', '新交办')], max_length=30, verbose_name='类型')),
                 ('milestone', models.CharField(blank=True, max_length=20, verbose_name='节点')),
                 ('due_on', models.DateField(blank=True, null=True, verbose_name='办理期限')),
-                ('message', models.CharField(max_length=500, verbose_name='内容')),
+                ('message', models.CharField(blank=True, max_length=500, verbose_name='内容')),
                 ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='时间')),
                 ('emailed_at', models.DateTimeField(blank=True, null=True, verbose_name='邮件发送时间')),
                 ('assignment', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='notices', to='proposals.assignment', verbose_name='交办')),

@@ -40,7 +40,8 @@ class Notice(models.Model):
     # For deadline reminders: the milestone, e.g. "due_in_7", "due_today", "overdue".
     milestone = models.CharField(_("节点"), max_length=20, blank=True)
     due_on = models.DateField(_("办理期限"), null=True, blank=True)
-    message = models.CharField(_("内容"), max_length=500)
+    # Deadline reminders leave it empty and are rendered by `text`; other notices store it.
+    message = models.CharField(_("内容"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
     emailed_at = models.DateTimeField(_("邮件发送时间"), null=True, blank=True)
 
@@ -63,7 +64,23 @@ class Notice(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.message
+        return self.text
+
+    @property
+    def text(self) -> str:
+        """What the notice says (select_related("assignment__proposal") for lists)."""
+        if self.message or not self.milestone:
+            return self.message
+        from ..notices import deadline_text
+
+        proposal = self.assignment.proposal
+        return deadline_text(
+            milestone=self.milestone,
+            due_on=self.due_on,
+            number=proposal.number,
+            title=proposal.title,
+            is_co=self.assignment.role == Assignment.Role.CO,
+        )
 
 
 class NoticeCursor(models.Model):

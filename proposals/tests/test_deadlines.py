@@ -71,7 +71,7 @@ def test_it_sends_due_today_and_overdue():
     notice = Notice.objects.get(assignment=late)
     assert notice.kind == Notice.Kind.OVERDUE
     assert notice.unit_id == late.unit_id
-    assert str(late.proposal.number) in notice.message and "已超过办理期限" in notice.message
+    assert str(late.proposal.number) in notice.text and "已超过办理期限" in notice.text
 
 
 def test_it_sends_each_milestone_once_when_the_scan_runs_twice():
@@ -142,7 +142,7 @@ def test_it_reminds_co_units_until_their_section_is_submitted():
     reminded = set(_milestones())
     assert reminded == {no_section.pk, draft.assignment_id, returned.assignment_id}
     assert submitted.assignment_id not in reminded and accepted.assignment_id not in reminded
-    assert "协办意见" in Notice.objects.get(assignment=no_section).message
+    assert "协办意见" in Notice.objects.get(assignment=no_section).text
 
 
 def test_it_emails_the_units_handlers_through_the_outbox(django_capture_on_commit_callbacks):
