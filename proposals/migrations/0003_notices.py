@@ -33,10 +33,10 @@ class Migration(migrations.Migration):
                 ('milestone', models.CharField(blank=True, max_length=20, verbose_name='节点')),
                 ('due_on', models.DateField(blank=True, null=True, verbose_name='办理期限')),
                 ('message', models.CharField(blank=True, max_length=500, verbose_name='内容')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='时间')),
+                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='时间')),
                 ('emailed_at', models.DateTimeField(blank=True, null=True, verbose_name='邮件发送时间')),
                 ('assignment', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='notices', to='proposals.assignment', verbose_name='交办')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notices', to='proposals.unit', verbose_name='单位')),
+                ('unit', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='notices', to='proposals.unit', verbose_name='单位')),
             ],
             options={
                 'verbose_name': '提醒',
