@@ -1,0 +1,250 @@
+"""The permission matrix of the reply pages: every URL × role × method, expected status.
+
+Read a row as: "this URL, requested with this method, answers each role with ...".
+  302  anonymous: sent to the login page; allowed roles: the change was made (redirect)
+  200  allowed (a page; for the proposer link, a new link shown once)
+  403  may see the reply, may not do this (a handler signing, a clerk opening a draft)
+  404  may not know it exists (another unit's or committee's reply, files, previews)
+  405  GET on a POST-only action
+
+Roles, as in proposals/tests/test_permissions.py: anonymous; clerk of this committee; clerk
+of another committee; handler of the lead unit; handler of a co unit; handler of a unit of
+the same committee with nothing to do with the proposal; signer of the lead unit.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+from unittest import mock
+
+import pytest
+import time_machine
+from django.test import Client
+from django.urls import get_resolver, reverse
+
+from proposals.models import Assignment, Proposal, Unit
+from proposals.tests.factories import AssignmentFactory, ProposalFactory, SectionFactory
+from proposals.tests.scenario import build_scenario
+from replies import services
+from replies.letter.preview import PreviewUnavailable
+from replies.models import DocumentCounter, Feedback, FeedbackLink, Reply, ReplyParagraph
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ("anon", "clerk", "other_clerk", "lead", "co", "stranger", "signer")
+CONTACT = {"contact_name": "朱昌伟", "contact_phone": "18905131999", "category": "A"}
+
+
+@dataclass
+class R:
+    s: object
+    draft: Reply  # the lead unit's draft, passing the checks
+    review: Reply  # in review
+    signed: Reply
+    fresh: Assignment  # a lead assignment without a reply yet
+    other_draft: Reply  # another committee's
+    token: str
+
+
+def _answering(s, number):
+    proposal = ProposalFactory(
+        session=s.session, number=number, title=f"关于第{number}号事项的提案",
+        lead_proposer=s.proposer, status=Proposal.Status.IN_PROGRESS,
+    )
+    lead = AssignmentFactory(proposal=proposal, unit=s.lead_unit, role=Assignment.Role.LEAD,
+                             state=Assignment.State.IN_PROGRESS)
+    SectionFactory(assignment=lead, heading="办理情况", paragraphs=["已按建议办理。"])
+    return lead
+
+
+def _ready(assignment, actor):
+    reply = services.reply_create_draft(assignment=assignment, actor=actor)
+    return services.reply_update(reply=reply, expected_version=reply.version, actor=actor,
+                                 **CONTACT)
+
+
+def build() -> R:
+    s = build_scenario()
+    Unit.objects.filter(pk=s.lead_unit.pk).update(doc_prefix="连市监办复")
+    lead, signer = s.users["lead"], s.users["signer"]
+    draft = _ready(s.lead, lead)
+    review = services.reply_submit_for_review(reply=_ready(_answering(s, 44501), lead),
+                                              actor=lead)
+    signed = services.reply_submit_for_review(reply=_ready(_answering(s, 44502), lead),
+                                              actor=lead)
+    signed = services.reply_sign_off(reply=signed, actor=signer)
+    _link, token = services.feedback_link_create(reply=signed)
+    other = s.other_assignment
+    Assignment.objects.filter(pk=other.pk).update(role=Assignment.Role.LEAD)
+    other.refresh_from_db()
+    other_draft = services.reply_create_draft(assignment=other, actor=s.users["other_handler"])
+    return R(s, draft, review, signed, _answering(s, 44503), other_draft, token)
+
+
+def u(name, *args):
+    return reverse(f"replies:{name}", args=args)
+
+
+def compose_data(r):
+    reply = r.draft
+    rows = list(reply.paragraphs.order_by("order"))
+    data = {
+        "title": reply.title, "addressee": reply.addressee, "category": "B",
+        "disclosure": reply.disclosure, "contact_name": reply.contact_name,
+        "contact_phone": reply.contact_phone, "cc": "、".join(reply.cc),
+        "version": reply.version, "action": "save",
+        "items-TOTAL_FORMS": len(rows), "items-INITIAL_FORMS": len(rows),
+    }
+    for i, p in enumerate(rows):
+        data[f"items-{i}-kind"] = {"intro": "intro", "closing": "closing"}.get(p.part) or (
+            f"h{p.level}" if p.kind == "heading" else "p")
+        data[f"items-{i}-text"] = p.text
+        data[f"items-{i}-source_unit"] = p.source_unit_id
+        data[f"items-{i}-source_section"] = p.source_section_id or ""
+    return data
+
+
+NONE = lambda r: {}  # noqa: E731
+
+# name, label, url, method, data,
+#        anon clerk other_clerk lead  co  stranger signer
+MATRIX = [
+    ("review_queue", "queue", lambda r: u("review_queue"), "GET", NONE,
+        (302, 403, 403, 403, 403, 403, 200)),
+    ("start", "lead assignment without reply", lambda r: u("start", r.fresh.pk), "POST", NONE,
+        (302, 403, 404, 302, 404, 404, 403)),
+    ("start", "co assignment: co units write sections",
+        lambda r: u("start", r.s.co.pk), "POST", NONE, (302, 403, 404, 404, 403, 404, 404)),
+    ("start", "GET", lambda r: u("start", r.fresh.pk), "GET", NONE,
+        (302, 405, 405, 405, 405, 405, 405)),
+    ("detail", "draft", lambda r: u("detail", r.draft.pk), "GET", NONE,
+        (302, 403, 404, 200, 404, 404, 200)),
+    ("detail", "signed", lambda r: u("detail", r.signed.pk), "GET", NONE,
+        (302, 200, 404, 200, 404, 404, 200)),
+    ("detail", "guess: other committee's draft", lambda r: u("detail", r.other_draft.pk),
+        "GET", NONE, (302, 404, 403, 404, 404, 404, 404)),
+    ("compose", "draft", lambda r: u("compose", r.draft.pk), "GET", NONE,
+        (302, 403, 404, 200, 404, 404, 403)),
+    ("compose", "save", lambda r: u("compose", r.draft.pk), "POST", compose_data,
+        (302, 403, 404, 302, 404, 404, 403)),
+    ("compose", "guess: other committee's draft", lambda r: u("compose", r.other_draft.pk),
+        "GET", NONE, (302, 404, 403, 404, 404, 404, 404)),
+    ("preview", "draft", lambda r: u("preview", r.draft.pk), "GET", NONE,
+        (302, 403, 404, 200, 404, 404, 200)),
+    ("preview", "signed", lambda r: u("preview", r.signed.pk), "GET", NONE,
+        (302, 200, 404, 200, 404, 404, 200)),
+    ("draft_docx", "draft", lambda r: u("draft_docx", r.draft.pk), "GET", NONE,
+        (302, 403, 404, 200, 404, 404, 200)),
+    ("draft_docx", "guess: other committee's", lambda r: u("draft_docx", r.other_draft.pk),
+        "GET", NONE, (302, 404, 403, 404, 404, 404, 404)),
+    ("submit", "draft", lambda r: u("submit", r.draft.pk), "POST", NONE,
+        (302, 403, 404, 302, 404, 404, 403)),
+    ("correct", "signed", lambda r: u("correct", r.signed.pk), "POST", NONE,
+        (302, 403, 404, 302, 404, 404, 403)),
+    ("return", "in review", lambda r: u("return", r.review.pk), "POST",
+        lambda r: {"comment": "请补充数据。"}, (302, 403, 404, 403, 404, 404, 302)),
+    ("sign", "in review", lambda r: u("sign", r.review.pk), "POST", NONE,
+        (302, 403, 404, 403, 404, 404, 302)),
+    ("sign", "GET", lambda r: u("sign", r.review.pk), "GET", NONE,
+        (302, 405, 405, 405, 405, 405, 405)),
+    ("signed_docx", "signed", lambda r: u("signed_docx", r.signed.pk), "GET", NONE,
+        (302, 200, 404, 200, 404, 404, 200)),
+    ("signed_docx", "draft has no file", lambda r: u("signed_docx", r.draft.pk), "GET", NONE,
+        (302, 403, 404, 404, 404, 404, 404)),
+    ("mark_sent", "signed", lambda r: u("mark_sent", r.signed.pk), "POST", NONE,
+        (302, 403, 404, 302, 404, 404, 302)),
+    ("feedback_link", "signed", lambda r: u("feedback_link", r.signed.pk), "POST", NONE,
+        (302, 403, 404, 200, 404, 404, 200)),
+    # The proposer's pages need no account: the token is the key.
+    ("feedback", "page", lambda r: reverse("feedback", args=[r.token]), "GET", NONE,
+        (200, 200, 200, 200, 200, 200, 200)),
+    ("feedback", "answer", lambda r: reverse("feedback", args=[r.token]), "POST",
+        lambda r: {"satisfaction": "satisfied"}, (302, 302, 302, 302, 302, 302, 302)),
+    ("feedback", "guessed token", lambda r: reverse("feedback", args=["guess" * 8]), "GET",
+        NONE, (404, 404, 404, 404, 404, 404, 404)),
+    ("feedback_letter", "letter", lambda r: reverse("feedback_letter", args=[r.token]), "GET",
+        NONE, (200, 200, 200, 200, 200, 200, 200)),
+]
+
+CASES = [
+    pytest.param(url, method, data, role, expected[i], id=f"{name}[{label}]-{method}-{role}")
+    for name, label, url, method, data, expected in MATRIX
+    for i, role in enumerate(ROLES)
+]
+
+
+@pytest.fixture
+def r():
+    with time_machine.travel(dt.datetime(2025, 4, 1, 10, tzinfo=dt.UTC), tick=False), \
+            mock.patch("replies.views._render.docx_to_pdf",
+                       side_effect=PreviewUnavailable("测试中不转换")):
+        yield build()
+
+
+def _state() -> tuple:
+    return (
+        list(Reply.objects.order_by("pk").values_list("state", "version")),
+        ReplyParagraph.objects.count(),
+        Feedback.objects.count(),
+        FeedbackLink.objects.count(),
+        list(DocumentCounter.objects.values_list("last_seq", flat=True)),
+    )
+
+
+@pytest.mark.parametrize(("url", "method", "data", "role", "expected"), CASES)
+def test_it_answers_each_role_as_the_matrix_says(client, r, url, method, data, role, expected):
+    if role != "anon":
+        client.force_login(r.s.users[role])
+    before = _state()
+    path = url(r)
+    response = client.get(path) if method == "GET" else client.post(path, data(r))
+    assert response.status_code == expected, response.content.decode()[:1500]
+    if role == "anon" and expected == 302 and not path.startswith("/f/"):
+        assert response["Location"].startswith(reverse("login"))
+    if method == "POST" and expected >= 400:
+        assert _state() == before  # a refused request changes nothing
+    if method == "POST" and expected in (200, 302) and (role != "anon" or path.startswith("/f/")):
+        assert _state() != before
+
+
+def test_it_covers_every_url_of_the_app():
+    resolver = get_resolver()
+    included = [p for p in resolver.url_patterns if getattr(p, "namespace", None) == "replies"]
+    names = {pattern.name for inc in included for pattern in inc.url_patterns}
+    names |= {"feedback", "feedback_letter"}
+    assert names == {row[0] for row in MATRIX}
+
+
+POST_ROWS = [
+    pytest.param(url, data, role, id=f"{name}[{label}]-{role}")
+    for name, label, url, method, data, expected in MATRIX
+    for role, code in zip(ROLES, expected, strict=True)
+    if method == "POST" and code in (200, 302) and role in ("lead", "signer", "anon")
+    and (role != "anon" or name == "feedback")
+]
+
+
+@pytest.mark.parametrize(("url", "data", "role"), POST_ROWS)
+def test_it_refuses_a_post_without_csrf_token(r, url, data, role):
+    client = Client(enforce_csrf_checks=True)
+    if role != "anon":
+        client.force_login(r.s.users[role])
+    before = _state()
+    response = client.post(url(r), data(r))
+    assert response.status_code == 403
+    assert _state() == before
+
+
+@pytest.mark.parametrize(("role", "url"), [
+    ("lead", lambda r: u("compose", r.draft.pk)),
+    ("lead", lambda r: u("detail", r.signed.pk)),
+    ("signer", lambda r: u("detail", r.review.pk)),
+    ("lead", lambda r: reverse("proposals:assignment_detail", args=[r.fresh.pk])),
+    ("anon", lambda r: reverse("feedback", args=[r.token])),
+])
+def test_it_puts_a_csrf_token_in_every_post_form(client, r, role, url):
+    if role != "anon":
+        client.force_login(r.s.users[role])
+    html = client.get(url(r)).content.decode()
+    post_forms = html.count('method="post"')
+    assert post_forms >= 1
+    assert html.count('name="csrfmiddlewaretoken"') == post_forms
