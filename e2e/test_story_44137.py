@@ -1,7 +1,8 @@
-"""The 44137 story up to the point the web pages support it today: the clerk registers,
-accepts and assigns; a co unit submits its section; the lead unit records its contact with
-the proposer and accepts the section. (Composing, signing and the proposer's feedback come
-with the reply pages.)"""
+"""The whole 44137 story in a real browser: the clerk registers, accepts and assigns; a co
+unit submits its section; the lead unit records its contact with the proposer, accepts the
+section, composes the reply, checks and submits it; the signer signs it off; the proposer
+opens the personal link on a phone and answers 满意; the clerk sees the proposal answered
+with the feedback."""
 
 import datetime as dt
 import re
@@ -10,6 +11,7 @@ import pytest
 import time_machine
 from playwright.sync_api import Page, expect
 
+from e2e.conftest import ARTIFACTS
 from proposals.models import (
     Assignment,
     CommitteeRole,
@@ -43,7 +45,7 @@ def people(settings):
         SessionFactory(committee=committee, name="十四届四次会议", is_current=True)
         units = {
             "lead": UnitFactory(committee=committee, name="连云港市市场监督管理局",
-                                short_name="市市场监管局"),
+                                short_name="市市场监管局", doc_prefix="连市监办复"),
             "co": UnitFactory(committee=committee, name="连云港市科学技术局",
                               short_name="市科技局"),
             "co2": UnitFactory(committee=committee, name="连云港市财政局",
@@ -60,6 +62,11 @@ def people(settings):
             ).user
             for key, unit in units.items()
         }
+        MembershipFactory(
+            user=UserFactory(username="lead_signer", first_name="马盈"),
+            unit=units["lead"],
+            role=Membership.Role.SIGNER,
+        )
         ProposerFactory(committee=committee, name="王波", sector="经济界")
         ProposerFactory(committee=committee, name="李静", sector="科技界")
         yield {"units": units, "clerk": clerk, **handlers}
@@ -77,7 +84,7 @@ def log_out(page: Page) -> None:
     expect(page.get_by_role("heading", name="登录")).to_be_visible()
 
 
-def test_it_runs_the_44137_story_from_registration_to_an_accepted_section(
+def test_it_runs_the_44137_story_from_registration_to_the_proposers_feedback(
     live_server, page: Page, people, shoot
 ):
     base = live_server.url
@@ -188,3 +195,88 @@ def test_it_runs_the_44137_story_from_registration_to_an_accepted_section(
     assert section.assignment.unit == units["co"]
     lead = Assignment.objects.get(proposal=proposal, role="lead")
     assert lead.state == Assignment.State.IN_PROGRESS
+    log_out(page)
+
+    # 7. The lead handler composes the reply from the accepted section with one click.
+    log_in(page, base, "lead_handler")
+    page.get_by_role("link", name="关于加快知识产权强市建设的提案").click()
+    page.get_by_role("button", name="撰写答复函").click()
+    expect(page.get_by_role("heading", name="撰写答复函")).to_be_visible()
+    expect(page.locator(".items")).to_contain_text("聚力高价值创造")
+    expect(page.locator(".items .unit-co").first).to_contain_text("市科技局 · 来自协办意见")
+    # The drafting checks show what is missing next to the fields concerned.
+    phone_field = page.locator(".field", has=page.get_by_label("联系电话", exact=True))
+    expect(phone_field).to_contain_text("缺少联系电话")
+    expect(page.locator("#findings")).to_contain_text("处错误")
+    shoot("13-compose-with-findings")
+    # The lead adds a closing paragraph of its own before the standard closing.
+    count = page.locator(".items > li").count()
+    page.get_by_role("button", name="正文段落").click()
+    expect(page.locator(".messages")).to_contain_text("尚未保存")
+    page.get_by_label(f"第{count}项内容", exact=True).fill(
+        "下一步，我局将会同市科技局等部门，持续推进知识产权强市建设。"
+    )
+    page.get_by_label("办理类别", exact=True).select_option("A")
+    page.get_by_label("联系人", exact=True).fill("朱昌伟")
+    page.get_by_label("联系电话", exact=True).fill("18905131999")
+    page.get_by_role("button", name="保存并检查").click()
+    expect(page.locator(".messages")).to_contain_text("已保存")
+    expect(page.locator("#findings")).not_to_contain_text("处错误")
+    shoot("14-compose-checked")
+    # Preview: the letter's pages as images (LibreOffice on the server).
+    page.goto(f"{base}/replies/{proposal.replies.get().pk}/preview/")
+    expect(page.locator(".pages img").first).to_be_visible(timeout=120_000)
+    shoot("15-preview")
+    page.go_back()
+    page.get_by_role("button", name="保存并送审").click()
+    expect(page.locator(".messages")).to_contain_text("已送签发人审核")
+    shoot("16-submitted")
+    log_out(page)
+
+    # 8. The signer reads it (each paragraph with its unit) and signs it off.
+    log_in(page, base, "lead_signer")
+    page.get_by_role("link", name="关于加快知识产权强市建设的提案").click()
+    page.get_by_role("link", name="审核签发").click()
+    outline = page.locator(".letter-outline")
+    expect(outline).to_contain_text("聚力高价值创造")
+    expect(outline.locator(".unit-co").first).to_have_text("市科技局")
+    shoot("17-signer-review")
+    page.get_by_role("button", name="签发", exact=True).click()
+    expect(page.locator(".messages")).to_contain_text("已签发，文号 连市监办复〔2025〕1号")
+    link = page.get_by_label("提案人链接").input_value()
+    assert "/f/" in link
+    shoot("18-signed")
+    page.get_by_role("button", name="标记为已发送").click()
+    expect(page.locator(".messages")).to_contain_text("已标记为已发送")
+    log_out(page)
+
+    # 9. The proposer opens the personal link on a phone and answers 满意.
+    phone = page.context.browser.new_context(
+        viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True,
+        has_touch=True, locale="zh-CN", timezone_id="Asia/Shanghai",
+    )
+    mobile = phone.new_page()
+    mobile.goto(link)
+    expect(mobile.locator(".public-head")).to_contain_text("连云港市市场监督管理局")
+    expect(mobile.locator(".letter")).to_contain_text("一、聚力高价值创造")
+    mobile.screenshot(path=str(ARTIFACTS / "story--19-proposer-phone.png"), full_page=True)
+    mobile.get_by_label("满意", exact=True).check()
+    mobile.get_by_label("意见和建议（可选）").fill("答复实在，感谢。")
+    mobile.get_by_role("button", name="提交评价").click()
+    expect(mobile.locator(".thanks")).to_contain_text("感谢您的评价")
+    mobile.screenshot(path=str(ARTIFACTS / "story--20-proposer-thanks.png"), full_page=True)
+    phone.close()
+
+    # 10. The clerk sees the proposal answered, with the proposer's feedback.
+    log_in(page, base, "jiaoban")
+    page.get_by_role("link", name=re.compile("关于加快知识产权强市建设的提案")).click()
+    expect(page.locator(".page-head .pill").first).to_have_text("已反馈")
+    replies = page.locator("#replies")
+    expect(replies).to_contain_text("连市监办复〔2025〕1号")
+    expect(replies).to_contain_text("满意")
+    shoot("21-clerk-answered-with-feedback")
+
+    proposal.refresh_from_db()
+    assert proposal.status == Proposal.Status.FEEDBACK
+    reply = proposal.replies.get()
+    assert reply.state == "sent" and reply.feedback.satisfaction == "satisfied"
