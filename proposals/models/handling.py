@@ -181,7 +181,7 @@ class Section(models.Model):
         Assignment, on_delete=models.PROTECT, related_name="sections", verbose_name=_("交办")
     )
     heading = models.CharField(_("标题"), max_length=200, blank=True)
-    paragraphs = models.JSONField(_("段落"), default=list)
+    paragraphs = models.JSONField(_("段落"), default=list, blank=True)
     order = models.PositiveSmallIntegerField(_("顺序"), default=0)
     state = models.CharField(
         _("状态"), max_length=20, choices=State.choices, default=State.DRAFT, db_index=True
