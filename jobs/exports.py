@@ -1,16 +1,15 @@
 """Job runners: each takes the job and a progress callback, returns (filename, file)."""
 
 import datetime as dt
+import functools
 import tempfile
 import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import IO
 
-from django.conf import settings
 from django.core.files import File
 from django.db.models import Prefetch
-from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from proposals.models import Assignment, Proposal, Session
@@ -28,19 +27,23 @@ class SignedFile:
 
 
 def signed_reply_files(session: Session) -> Iterable[SignedFile]:
-    """The session's signed reply letters.
+    """The session's signed reply letters in force: signed or sent, and not superseded by a
+    later signed correction (a correction that is still a draft leaves the original in)."""
+    from replies.models import Reply
 
-    The replies app provides them through the function named by the setting
-    JOBS_SIGNED_REPLY_FILES (default "replies.selectors.signed_reply_files", taking the
-    session and yielding SignedFile-like objects). Until it exists there are none and the
-    汇编 holds only the index sheet.
-    """
-    path = getattr(settings, "JOBS_SIGNED_REPLY_FILES", "replies.selectors.signed_reply_files")
-    try:
-        source = import_string(path)
-    except ImportError:
-        return []
-    return source(session)
+    frozen = (Reply.State.SIGNED, Reply.State.SENT)
+    replies = (
+        Reply.objects.filter(proposal__session=session, state__in=frozen)
+        .exclude(superseded_by__state__in=frozen)
+        .select_related("proposal", "unit")
+        .order_by("proposal__number", "unit__name")
+    )
+    for reply in replies:
+        yield SignedFile(
+            proposal_id=reply.proposal_id,
+            name=f"{reply.proposal.number}-{reply.doc_number}.docx",
+            open=functools.partial(reply.signed_file.open, "rb"),
+        )
 
 
 def _date(value: dt.date | None) -> str:

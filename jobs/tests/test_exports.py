@@ -2,27 +2,17 @@ import io
 import zipfile
 
 import pytest
-from django.test import override_settings
 from openpyxl import load_workbook
 
-from jobs.exports import SignedFile
 from jobs.models import Job
 from jobs.services import job_run
 from jobs.tests.factories import JobFactory
 from proposals.models import Assignment
 from proposals.tests.factories import AssignmentFactory, SessionFactory, UnitFactory
+from replies import services
+from replies.tests.reply_fixtures import SIGN_DATE, make_case, ready_reply
 
 pytestmark = pytest.mark.django_db
-
-
-def _fake_signed_files(session):
-    for assignment in Assignment.objects.filter(proposal__session=session, role="lead"):
-        number = assignment.proposal.number
-        yield SignedFile(
-            proposal_id=assignment.proposal_id,
-            name=f"{number}-答复函.docx",
-            open=lambda number=number: io.BytesIO(f"signed {number}".encode()),
-        )
 
 
 def _compilation(session) -> Job:
@@ -62,18 +52,24 @@ def test_it_builds_the_index_sheet_of_the_session():
     assert lead.due_on.isoformat() in due
 
 
-@override_settings(JOBS_SIGNED_REPLY_FILES="jobs.tests.test_exports._fake_signed_files")
-def test_it_puts_the_signed_replies_in_the_zip():
-    session = SessionFactory()
-    lead = AssignmentFactory(proposal__session=session, unit__committee=session.committee)
+def test_it_puts_the_signed_replies_in_force_in_the_zip():
+    case = make_case()
+    signed = services.reply_sign_off(
+        reply=ready_reply(case), actor=case.signer, signed_on=SIGN_DATE
+    )
+    correction = services.reply_correct(reply=signed, actor=case.handler)  # still a draft
 
-    job = _compilation(session)
+    job = _compilation(case.proposal.session)
 
-    name = f"{lead.proposal.number}-答复函.docx"
+    assert job.state == Job.State.DONE, job.error
+    name = f"44137-{signed.doc_number}.docx"
     with zipfile.ZipFile(io.BytesIO(job.result.read())) as archive:
-        assert archive.read(f"答复/{name}") == f"signed {lead.proposal.number}".encode()
+        assert archive.namelist() == ["index.xlsx", f"答复/{name}"]
+        signed.signed_file.open("rb")
+        assert archive.read(f"答复/{name}") == signed.signed_file.read()
         sheet = load_workbook(io.BytesIO(archive.read("index.xlsx"))).active
     assert list(sheet.iter_rows(values_only=True))[1][-1] == name
+    assert correction.state == correction.State.DRAFT
 
 
 def test_it_records_what_went_wrong():
