@@ -78,3 +78,12 @@ def test_it_lists_tasks_given_to_the_person(client, s):
     assert "电话联系王波委员" not in client.get(reverse("home")).content.decode()
 
 
+
+
+def test_it_warns_when_a_due_date_falls_in_a_year_without_holiday_data(client, s):
+    client.force_login(s.users["co"])
+    assert "节假日" not in client.get(reverse("home")).content.decode()
+    s.co.due_on = dt.date(2027, 2, 26)
+    s.co.save()
+    html = client.get(reverse("home")).content.decode()
+    assert "2027" in html and "节假日" in html
