@@ -51,3 +51,13 @@ def reply_by_sha256(sha256: str) -> Reply | None:
         .filter(sha256=sha256.lower())
         .first()
     )
+
+
+def replies_awaiting_signature_of(user) -> QuerySet[Reply]:
+    """Replies in review in the units where the person signs (the signer's queue)."""
+    from proposals.models import Membership
+
+    if not user.is_authenticated:
+        return Reply.objects.none()
+    units = Membership.objects.filter(user=user, role=Membership.Role.SIGNER).values("unit_id")
+    return replies_visible_to(user).filter(unit__in=units, state=Reply.State.IN_REVIEW)

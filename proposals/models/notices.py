@@ -22,6 +22,9 @@ class Notice(models.Model):
         EXTENSION_DECIDED = "extension_decided", _("延期申请已审批")
         REASSIGNMENT_DECIDED = "reassignment_decided", _("调整申请已审批")
         ASSIGNED = "assigned", _("新交办")
+        REPLY_SUBMITTED = "reply_submitted", _("答复待签发")
+        REPLY_RETURNED = "reply_returned", _("答复被退回")
+        FEEDBACK_UNSATISFIED = "feedback_unsatisfied", _("提案人不满意")
 
     DEADLINE_KINDS = (Kind.DUE_SOON, Kind.DUE_TODAY, Kind.OVERDUE)
 

@@ -11,7 +11,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from proposals.models import Assignment, Section
+from proposals.models import Assignment, Notice, Section
+from proposals.notices import notice_create
 
 from ..models import FROZEN_STATES, Reply, ReplyParagraph, UnitLetterSettings, default_cc
 from ._common import ConflictError, DraftingCheckError, move, save_as
@@ -326,6 +327,9 @@ def reply_submit_for_review(*, reply: Reply, actor=None) -> Reply:
     reply.review_comment = ""
     reply.version += 1
     save_as(reply, actor)
+    title = reply.proposal.title
+    _notify(reply, Notice.Kind.REPLY_SUBMITTED, _("《%(title)s》的答复已送审，待签发。") % {
+        "title": title})
     return reply
 
 
@@ -339,7 +343,15 @@ def reply_return(*, reply: Reply, comment: str, actor=None) -> Reply:
     reply.review_comment = comment.strip()
     reply.version += 1
     save_as(reply, actor)
+    message = _("《%(title)s》的答复被退回修改。审核意见：") % {"title": reply.proposal.title}
+    _notify(reply, Notice.Kind.REPLY_RETURNED, message + reply.review_comment[:300])
     return reply
+
+
+def _notify(reply: Reply, kind: str, message: str) -> None:
+    """Tell the reply's unit (its bell and e-mail): signers see what awaits them, handlers
+    what came back."""
+    notice_create(unit=reply.unit, assignment=reply.assignment, kind=kind, message=message)
 
 
 @transaction.atomic

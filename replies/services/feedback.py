@@ -11,8 +11,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from proposals.models import Proposal
-from proposals.services import proposal_set_status
+from proposals.models import Assignment, Notice, Proposal
+from proposals.notices import notice_create
+from proposals.services import assignment_reopen, proposal_set_status
 from proposals.transitions import can_move
 
 from ..models import FROZEN_STATES, Feedback, FeedbackLink, Reply
@@ -86,4 +87,22 @@ def feedback_submit(*, token: str, satisfaction: str, comment: str = "") -> Feed
         target = Proposal.Status.FEEDBACK
     if proposal.status != target and can_move(proposal, target):
         proposal_set_status(proposal=proposal, status=target, actor=None)
+    if satisfaction == Feedback.Satisfaction.UNSATISFIED:
+        _reopen_for_unsatisfied(reply, proposal, feedback)
     return feedback
+
+
+def _reopen_for_unsatisfied(reply: Reply, proposal: Proposal, feedback: Feedback) -> None:
+    """不满意: the unit's assignment is open again (重新办理) and the unit is told."""
+    assignment = Assignment.objects.get(pk=reply.assignment_id)
+    if assignment.state == Assignment.State.COMPLETED:
+        assignment_reopen(assignment=assignment, actor=None)
+    text = _(
+        "提案人对第%(number)s号提案《%(title)s》的答复（%(doc)s）表示不满意，提案已退回重新办理。"
+    ) % {"number": proposal.number, "title": proposal.title, "doc": reply.doc_number}
+    if feedback.comment:
+        text += _("提案人意见：%(c)s") % {"c": feedback.comment[:300]}
+    notice_create(
+        unit=reply.unit, assignment=assignment, kind=Notice.Kind.FEEDBACK_UNSATISFIED,
+        message=text,
+    )

@@ -267,3 +267,16 @@ def test_an_expired_link_is_refused():
         services.feedback_submit(token=token, satisfaction="satisfied")
     with pytest.raises(ValidationError):
         services.feedback_submit(token="nonsense", satisfaction="satisfied")
+
+
+def test_it_tells_the_unit_when_a_reply_awaits_sign_off_and_when_it_comes_back():
+    from proposals.models import Notice
+
+    case = make_case()
+    reply = ready_reply(case)
+    submitted = Notice.objects.get(unit=case.unit, kind=Notice.Kind.REPLY_SUBMITTED)
+    assert case.proposal.title in submitted.message
+    services.reply_return(reply=reply, comment="请补充2025年数据 100%完成", actor=case.signer)
+    returned = Notice.objects.get(unit=case.unit, kind=Notice.Kind.REPLY_RETURNED)
+    assert returned.message.endswith("请补充2025年数据 100%完成")
+    assert not Notice.objects.filter(unit=case.co.unit).exists()

@@ -88,7 +88,7 @@ def test_it_reopens_the_proposal_and_tells_the_unit_when_unsatisfied(client, sen
     client.post(_url(token), {"satisfaction": "unsatisfied", "comment": "没有解决实际问题"})
     case.proposal.refresh_from_db()
     assert case.proposal.status == Proposal.Status.IN_PROGRESS
-    notice = Notice.objects.get(unit=case.unit)
+    notice = Notice.objects.get(unit=case.unit, kind=Notice.Kind.FEEDBACK_UNSATISFIED)
     assert "不满意" in notice.message and "没有解决实际问题" in notice.message
     case.lead.refresh_from_db()
     assert case.lead.state == Assignment.State.IN_PROGRESS  # back on the unit's work list

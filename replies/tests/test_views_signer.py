@@ -158,3 +158,15 @@ def test_it_shows_the_reply_and_feedback_on_the_proposal_pages(client):
     client.force_login(case.handler)
     html = client.get(reverse("proposals:assignment_detail", args=[case.lead.pk])).content
     assert reply.doc_number in html.decode()
+
+
+def test_it_shows_signers_how_many_replies_wait_for_them(client):
+    case = make_case()
+    client.force_login(case.signer)
+    html = client.get(reverse("home")).content.decode()
+    assert "待签发" in html and 'class="badge"' not in html.split("待签发")[1][:40]
+    ready_reply(case)
+    html = client.get(reverse("home")).content.decode()
+    assert '待签发<span class="badge">1</span>' in html
+    client.force_login(case.handler)
+    assert "待签发" not in client.get(reverse("home")).content.decode()

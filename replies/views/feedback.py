@@ -9,17 +9,11 @@ import logging
 
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
-
-from proposals.models import Assignment, Notice
-from proposals.notices import notice_create
-from proposals.services import assignment_reopen
 
 from ..forms import FeedbackForm
 from ..models import FROZEN_STATES, Feedback, FeedbackLink, Reply, ReplyDownload
@@ -34,7 +28,6 @@ RATE_LIMIT = 20
 RATE_WINDOW_SECONDS = 10 * 60
 # Until proposals has a notice kind of its own for this, the closest one: the proposal is
 # handed back to the unit for handling again.
-UNSATISFIED_KIND = getattr(Notice.Kind, "FEEDBACK_UNSATISFIED", Notice.Kind.ASSIGNED)
 
 
 def _client_ip(request: HttpRequest) -> str:
@@ -81,20 +74,6 @@ def _letter_rows(spec: dict) -> list[dict]:
     return rows
 
 
-def _notify_unsatisfied(reply: Reply, feedback: Feedback) -> None:
-    """不满意: the unit hears of it, and its assignment is open again for handling."""
-    assignment = Assignment.objects.get(pk=reply.assignment_id)
-    proposal = reply.proposal
-    text = _("提案人对第%(number)s号提案《%(title)s》的答复（%(doc)s）表示不满意，"
-             "提案已退回重新办理。") % {
-        "number": proposal.number, "title": proposal.title, "doc": reply.doc_number}
-    if feedback.comment:
-        text += _("提案人意见：%(c)s") % {"c": feedback.comment[:300]}
-    notice_create(unit=reply.unit, assignment=assignment, kind=UNSATISFIED_KIND, message=text)
-    if assignment.state == Assignment.State.COMPLETED:
-        assignment_reopen(assignment=assignment, actor=None)
-
-
 @never_cache
 @csrf_protect
 def feedback_page(request: HttpRequest, token: str) -> HttpResponse:
@@ -111,12 +90,9 @@ def feedback_page(request: HttpRequest, token: str) -> HttpResponse:
         if form.is_valid():
             data = form.cleaned_data
             try:
-                with transaction.atomic():
-                    feedback = feedback_submit(
-                        token=token, satisfaction=data["satisfaction"], comment=data["comment"]
-                    )
-                    if feedback.satisfaction == Feedback.Satisfaction.UNSATISFIED:
-                        _notify_unsatisfied(reply, feedback)
+                feedback = feedback_submit(
+                    token=token, satisfaction=data["satisfaction"], comment=data["comment"]
+                )
             except ValidationError as exc:
                 if getattr(exc, "code", None) == "duplicate":
                     return redirect("feedback", token=token)

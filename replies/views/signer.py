@@ -67,8 +67,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     if not units.exists():
         raise PermissionDenied
     waiting = (
-        selectors.replies_visible_to(request.user)
-        .filter(unit__in=units, state=Reply.State.IN_REVIEW)
+        selectors.replies_awaiting_signature_of(request.user)
         .select_related("proposal__lead_proposer", "created_by")
         .order_by("updated_at", "pk")
     )
