@@ -1,0 +1,85 @@
+"""The benchmarked pages (bench/bench_pages.py) must not run more queries as data grows.
+
+Two committees are seeded with `seed_scale` in one database: N proposals and 3N proposals.
+Each page is requested as the same kind of person of each committee (clerk; handler of the
+busiest unit), so everything a person sees triples while the query count must stay equal,
+and under a fixed ceiling (django_assert_max_num_queries).
+"""
+
+import io
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from proposals.models import Committee, Proposal
+
+from .scale_pages import scale_pages
+
+pytestmark = pytest.mark.django_db
+
+N = 40
+# Ceilings per page: measured at N plus a small margin (a new N+1 loop adds dozens).
+MAX_QUERIES = {
+    "baseline: login page": 1,
+    "proposal list p1": 18,
+    "proposal list filtered": 18,
+    "proposal list search": 18,
+    "unit work list (home)": 13,
+    "proposal page (clerk)": 28,
+    "assignment page (unit)": 23,
+    "dashboard": 20,
+    "search": 15,
+    "search (unit)": 14,
+}
+
+
+def _count(client, page) -> tuple[int, int]:
+    client.get(page.url, page.params)  # warm caches (sessions, content types)
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(page.url, page.params)
+    return len(ctx.captured_queries), response.status_code
+
+
+def _login(client, user) -> None:
+    if user is None:
+        client.logout()
+    else:
+        client.force_login(user)
+
+
+@pytest.fixture
+def two_sizes():
+    quiet = io.StringIO()
+    call_command("seed_scale", proposals=N, units=8, seed=5, stdout=quiet)
+    call_command("seed_scale", proposals=3 * N, units=8, seed=5, append=True, stdout=quiet)
+    small, big = Committee.objects.order_by("pk")
+    return scale_pages(small.pk), scale_pages(big.pk)
+
+
+def test_it_seeds_three_times_the_data_in_the_second_committee(two_sizes):
+    small, big = Committee.objects.order_by("pk")
+    assert Proposal.objects.filter(session__committee=small).count() == N
+    assert Proposal.objects.filter(session__committee=big).count() == 3 * N
+
+
+def test_it_runs_the_same_queries_at_n_and_3n(client, two_sizes, django_assert_max_num_queries):
+    small_pages, big_pages = two_sizes
+    counts = {}
+    for small, big in zip(small_pages, big_pages, strict=True):
+        assert small.name == big.name
+        _login(client, small.user)
+        at_n, status = _count(client, small)
+        assert status == 200, (small.name, status)
+        _login(client, big.user)
+        at_3n, status = _count(client, big)
+        assert status == 200, (big.name, status)
+        counts[small.name] = (at_n, at_3n)
+    table = "\n".join(f"{name}: {n} at N, {n3} at 3N" for name, (n, n3) in counts.items())
+    assert all(n == n3 for n, n3 in counts.values()), table
+    for big in big_pages:
+        _login(client, big.user)
+        client.get(big.url, big.params)
+        with django_assert_max_num_queries(MAX_QUERIES[big.name], info=table):
+            client.get(big.url, big.params)
