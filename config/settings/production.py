@@ -30,3 +30,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+
+# Login rate limiting counts the client's address, which the reverse proxy adds last to
+# X-Forwarded-For (docs/deploy.md), not the proxy's own REMOTE_ADDR.
+AXES_CLIENT_IP_CALLABLE = "config.proxy.client_ip"

@@ -17,3 +17,5 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
 # Serve static files from the apps' folders, as in development (no collectstatic needed).
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+# Login rate limiting off: tests log in with client.login; the axes test turns it on.
+AXES_ENABLED = False

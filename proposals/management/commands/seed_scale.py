@@ -413,7 +413,7 @@ class Command(BaseCommand):
         for idx, p in enumerate(proposals):
             if p.status not in HANDED:
                 continue
-            k = 1 + rng.choices([0, 1, 2, 3, 4], weights=[10, 25, 35, 20, 10])[0]
+            k = 1 + rng.choices([0, 1, 2, 3, 4], weights=[5, 20, 35, 25, 15])[0]
             chosen: list[Unit] = []
             while len(chosen) < k:
                 u = rng.choices(units, weights=weights)[0]
