@@ -10,6 +10,7 @@ from .models import (
     Feedback,
     FeedbackLink,
     Reply,
+    ReplyDownload,
     ReplyParagraph,
     UnitLetterSettings,
     UnitSigningKey,
@@ -157,3 +158,23 @@ class FeedbackAdmin(ReadOnlyAdmin):
     list_display = ["reply", "satisfaction", "received_at"]
     list_filter = ["satisfaction"]
     search_fields = ["reply__title", "comment"]
+
+
+@admin.register(ReplyDownload)
+class ReplyDownloadAdmin(admin.ModelAdmin):
+    """Who downloaded which signed letter, and how: a log, never edited."""
+
+    list_display = ["at", "reply", "user", "via"]
+    list_filter = ["via"]
+    search_fields = ["reply__title", "user__username"]
+    list_select_related = ["reply", "user"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
