@@ -112,6 +112,7 @@ def main() -> None:
     total = time.perf_counter() - started
     assert Proposal.objects.filter(session=session).count() == args.rows
 
+    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
     print(f"database: {connection.vendor}; rows: {args.rows} (+ header, {count} read)")
     print(f"baseline  openpyxl read only:          {baseline:7.3f} s")
     print(f"dry run   read + check every row:      {dry_run:7.3f} s  "

@@ -1,9 +1,9 @@
 """Who may see which figures, exports and search results (reads only)."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from proposals import selectors
-from proposals.models import Membership, Session, Unit
+from proposals.models import Assignment, Membership, Section, Session, Unit
 from replies.models import FROZEN_STATES, Reply
 
 
@@ -34,15 +34,46 @@ def own_units_in(user, committee_id: int) -> QuerySet[Unit]:
     ).distinct().order_by("name")
 
 
-def replies_visible_to(user) -> QuerySet[Reply]:
+def reply_visibility(user, prefix: str = "") -> Q:
     """A unit sees its own replies (drafts too); signed and sent replies are seen by
-    whoever may see the proposal."""
+    whoever may see the proposal (the rule of selectors.proposals_visible_to: the
+    committee's staff, and the units it was handed to). Written with joins rather than
+    `proposal__in=<visible proposals>` so that PostgreSQL need not build the set of every
+    visible proposal; `prefix` applies it from a related model (e.g. "reply__")."""
+    if user.is_superuser:
+        return Q()
+    own_units = Membership.objects.filter(user=user).values("unit_id")
+    handed_to_unit = Exists(
+        Assignment.objects.filter(
+            proposal=OuterRef(f"{prefix}proposal"), unit__memberships__user=user
+        ).exclude(state=Assignment.State.WITHDRAWN)
+    )
+    frozen = Q(**{f"{prefix}state__in": FROZEN_STATES})
+    staff = Q(**{f"{prefix}proposal__session__committee__in": selectors.committees_staffed_by(
+        user)})
+    return Q(**{f"{prefix}unit__in": own_units}) | (frozen & (staff | handed_to_unit))
+
+
+def replies_visible_to(user) -> QuerySet[Reply]:
     if not user.is_authenticated:
         return Reply.objects.none()
+    return Reply.objects.filter(reply_visibility(user))
+
+
+def section_visibility(user) -> Q:
+    """selectors.sections_visible_to(user) as a condition without joins that multiply rows
+    (so no DISTINCT), for search over many sections. test_access keeps the two equal."""
     if user.is_superuser:
-        return Reply.objects.all()
+        return Q()
     own_units = Membership.objects.filter(user=user).values("unit_id")
-    return Reply.objects.filter(
-        Q(unit__in=own_units)
-        | Q(state__in=FROZEN_STATES, proposal__in=selectors.proposals_visible_to(user))
+    lead_of_proposal = Exists(
+        Assignment.objects.filter(
+            proposal=OuterRef("assignment__proposal"),
+            unit__memberships__user=user,
+            role__in=(Assignment.Role.LEAD, Assignment.Role.SPLIT),
+        ).exclude(state=Assignment.State.WITHDRAWN)
+    )
+    clerk = Q(assignment__proposal__session__committee__in=selectors.managed_committee_ids(user))
+    return Q(assignment__unit__in=own_units) | (
+        (lead_of_proposal | clerk) & ~Q(state=Section.State.DRAFT)
     )

@@ -13,19 +13,29 @@ import re
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import F, FloatField, IntegerField, Q, QuerySet, Value
+from django.db.models import (
+    F,
+    FloatField,
+    IntegerField,
+    Q,
+    QuerySet,
+    Sum,
+    TextField,
+    Value,
+)
 from django.db.models.functions import Cast, Coalesce, Length, Lower, Replace
 from django.utils.translation import gettext as _
 
 from proposals import selectors
-from proposals.models import Proposal, Section
-from replies.models import ReplyParagraph
+from proposals.models import Assignment, Proposal, Section
+from replies.models import Reply, ReplyParagraph
 
-from .access import replies_visible_to
+from .access import reply_visibility, section_visibility
 
 MAX_TERMS = 5
 MAX_TERM_CHARS = 50
 DEFAULT_LIMIT = 20
+MAX_CANDIDATES = 500
 SNIPPET_CHARS = 40
 
 # Keep these in step with the indexed expressions of migration 0002.
@@ -34,6 +44,7 @@ PROPOSAL_TEXT = (
     "coalesce(\"proposals_proposal\".\"content\", '') || ' ' || "
     "coalesce(\"proposals_proposal\".\"suggestions\", '')"
 )
+TITLE_TEXT = "coalesce(\"proposals_proposal\".\"title\", '')"
 SECTION_TEXT = (
     "coalesce(\"proposals_section\".\"heading\", '') || ' ' || "
     "coalesce(\"proposals_section\".\"paragraphs\"::text, '')"
@@ -89,13 +100,25 @@ def _bigram_where(
     return queryset.extra(where=where, params=wanted)
 
 
-def _occurrences(field_name: str, term: str):
-    """How many times `term` occurs in the field (case-insensitive), as an expression."""
-    lowered = Lower(Coalesce(F(field_name), Value("")))
+def _caseless(term: str) -> bool:
+    return term.upper() == term.lower()
+
+
+def _occurrences(field, term: str):
+    """How many times `term` occurs in the field, as an expression. Chinese has no case, so
+    lower() (costly on long text) is applied only when the term has letters with case."""
+    text = Coalesce(field if not isinstance(field, str) else F(field), Value(""))
+    if not _caseless(term):
+        text = Lower(text)
     return Cast(
-        (Length(lowered) - Length(Replace(lowered, Value(term), Value("")))) / len(term),
+        (Length(text) - Length(Replace(text, Value(term), Value("")))) / len(term),
         IntegerField(),
     )
+
+
+def _contains(field: str, term: str) -> Q:
+    lookup = "contains" if _caseless(term) else "icontains"
+    return Q(**{f"{field}__{lookup}": term})
 
 
 @dataclass
@@ -147,16 +170,66 @@ def snippet(text: str, terms: list[str], width: int = SNIPPET_CHARS) -> list[tup
     return [p for p in parts if p[0]]
 
 
+def _is_staff(user) -> bool:
+    return user.is_superuser or selectors.committees_staffed_by(user).exists()
+
+
+def _visible_proposals(user) -> tuple[QuerySet[Proposal], bool]:
+    """selectors.proposals_visible_to(user), and whether the set is large (committee staff).
+
+    People who are not committee staff see only the proposals handed to their units: those
+    ids (a few hundred at most) lead the query, and the plain text test on them is cheaper
+    than the index, so PostgreSQL never tests the assignment rule on every matching one."""
+    visible = selectors.proposals_visible_to(user)
+    if _is_staff(user):
+        return visible, True
+    handed = Assignment.objects.filter(unit__memberships__user=user).values("proposal_id")
+    return visible.filter(pk__in=handed), False
+
+
+def _matches_proposal(term: str) -> Q:
+    return _contains("title", term) | _contains("content", term) | _contains("suggestions", term)
+
+
+def _proposal_candidates(visible: QuerySet[Proposal], terms: list[str]) -> list[int]:
+    """At most 2 × MAX_CANDIDATES ids to score: the proposals with every term in 案由
+    (newest sessions first), then others the index finds in any order. The second query
+    has no ORDER BY, so PostgreSQL stops reading once it has enough: a word found in most
+    proposals costs no more than a rare one. (Materialised ids: as a subquery, the raw
+    index condition would name the outer table.)"""
+    in_title = visible
+    for term in terms:
+        in_title = in_title.filter(_contains("title", term))
+    ids = list(
+        _bigram_where(in_title, TITLE_TEXT, terms)
+        .order_by("-session_id", "-number")
+        .values_list("pk", flat=True)[:MAX_CANDIDATES]
+    )
+    others = _bigram_where(visible.order_by(), PROPOSAL_TEXT, terms)
+    ids += others.values_list("pk", flat=True)[:MAX_CANDIDATES]
+    return list(dict.fromkeys(ids))
+
+
 def search_proposals(user, terms: list[str], *, session=None, limit: int = DEFAULT_LIMIT):
-    queryset = selectors.proposals_visible_to(user)
+    """Proposals (案由, 内容, 建议) holding every term, best first.
+
+    The work is bounded (see _proposal_candidates): when a word is found in thousands of
+    proposals, those with it in 案由 and a thousand others are scored, not all of them.
+    """
+    visible, large = _visible_proposals(user)
     if session is not None:
-        queryset = queryset.filter(session=session)
-    queryset = _bigram_where(queryset, PROPOSAL_TEXT, terms)
+        visible = visible.filter(session=session)
+    if large:
+        candidates = _proposal_candidates(visible, terms)
+    else:
+        candidates = visible
+        for term in terms:
+            candidates = candidates.filter(_matches_proposal(term))
+        candidates = list(candidates.values_list("pk", flat=True)[:MAX_CANDIDATES * 2])
+    queryset = Proposal.objects.filter(pk__in=candidates)
     score = Value(0.0, output_field=FloatField())
     for term in terms:
-        queryset = queryset.filter(
-            Q(title__icontains=term) | Q(content__icontains=term) | Q(suggestions__icontains=term)
-        )
+        queryset = queryset.filter(_matches_proposal(term))
         score = (
             score
             + 4 * _occurrences("title", term)
@@ -166,20 +239,21 @@ def search_proposals(user, terms: list[str], *, session=None, limit: int = DEFAU
     rows = (
         queryset.annotate(score=Cast(score, FloatField()))
         .select_related("session")
-        .only("pk", "number", "title", "content", "suggestions", "status", "session__name")
+        .only("pk", "number", "title", "content", "suggestions", "status", "session__name",
+              "session__year")
         .order_by("-score", "-session__year", "number", "pk")[:limit]
     )
     hits = []
     for proposal in rows:
-        text = proposal.content if any(t in (proposal.content or "").lower() for t in terms) \
-            else proposal.suggestions
+        content = (proposal.content or "").lower()
+        text = proposal.content if any(t in content for t in terms) else proposal.suggestions
         hits.append(
             Hit(
                 kind="proposal",
                 score=proposal.score,
                 proposal=proposal,
                 title=str(proposal),
-                snippet=snippet(text, terms),
+                snippet=snippet(text or proposal.title, terms),
                 obj=proposal,
             )
         )
@@ -191,16 +265,56 @@ def _section_text(section: Section) -> str:
 
 
 def search_sections(user, terms: list[str], *, session=None, limit: int = DEFAULT_LIMIT):
-    """Sections keep their paragraphs as JSON (escaped on SQLite), so the exact test and the
-    score are computed here, on the candidates the index (PostgreSQL) or the scope gives."""
-    queryset = selectors.sections_visible_to(user)
+    """Sections (heading, paragraphs) holding every term, best first (heading 3, text 1)."""
+    if not user.is_authenticated:
+        return []
+    queryset = Section.objects.filter(section_visibility(user))
     if session is not None:
         queryset = queryset.filter(assignment__proposal__session=session)
-    queryset = _bigram_where(queryset, SECTION_TEXT, terms).select_related(
-        "assignment__unit", "assignment__proposal__session"
+    if connection.vendor == "postgresql":
+        rows = _sections_in_sql(user, queryset, terms, limit)
+    else:
+        rows = _sections_in_python(queryset, terms, limit)
+    return [
+        Hit(
+            kind="section",
+            score=score,
+            proposal=section.assignment.proposal,
+            title=section.heading or _("%(unit)s的意见") % {"unit": section.unit.name},
+            snippet=snippet(_section_text(section), terms),
+            obj=section,
+            unit_name=section.assignment.unit.name,
+        )
+        for section, score in rows
+    ]
+
+
+def _sections_in_sql(user, queryset, terms: list[str], limit: int) -> list[tuple[Section, float]]:
+    """PostgreSQL keeps JSON as jsonb, whose text form has the characters as they are, so
+    the test and the score run in the database (on at most MAX_CANDIDATES sections)."""
+    if _is_staff(user):  # many visible sections: let the index find the candidates
+        queryset = _bigram_where(queryset, SECTION_TEXT, terms)
+    # No ORDER BY: PostgreSQL stops once it has enough (see _proposal_candidates).
+    candidates = list(queryset.order_by().values_list("pk", flat=True)[:MAX_CANDIDATES])
+    body = Cast("paragraphs", TextField())
+    rows = Section.objects.filter(pk__in=candidates).annotate(body=body)
+    score = Value(0.0, output_field=FloatField())
+    for term in terms:
+        rows = rows.filter(_contains("heading", term) | _contains("body", term))
+        score = score + 3 * _occurrences("heading", term) + _occurrences(body, term)
+    rows = (
+        rows.annotate(score=Cast(score, FloatField()))
+        .select_related("assignment__unit", "assignment__proposal__session")
+        .order_by("-score", "assignment__proposal__number", "pk")[:limit]
     )
-    hits = []
-    for section in queryset.iterator(chunk_size=500):
+    return [(section, section.score) for section in rows]
+
+
+def _sections_in_python(queryset, terms: list[str], limit: int) -> list[tuple[Section, float]]:
+    """SQLite stores JSON with \\u escapes, so the text is tested here, in Python."""
+    found = []
+    rows = queryset.select_related("assignment__unit", "assignment__proposal__session")
+    for section in rows.iterator(chunk_size=500):
         heading = (section.heading or "").lower()
         body = _section_text(section).lower()
         score = 0.0
@@ -210,53 +324,56 @@ def search_sections(user, terms: list[str], *, session=None, limit: int = DEFAUL
                 break
             score += 3 * in_heading + in_body
         else:
-            hits.append(
-                Hit(
-                    kind="section",
-                    score=score,
-                    proposal=section.assignment.proposal,
-                    title=section.heading or _("%(unit)s的意见") % {"unit": section.unit.name},
-                    snippet=snippet(_section_text(section), terms),
-                    obj=section,
-                    unit_name=section.assignment.unit.name,
-                )
-            )
-    hits.sort(key=lambda h: (-h.score, h.proposal.number, h.obj.pk))
-    return hits[:limit]
+            found.append((section, score))
+    found.sort(key=lambda item: (-item[1], item[0].assignment.proposal.number, item[0].pk))
+    return found[:limit]
 
 
 def search_replies(user, terms: list[str], *, session=None, limit: int = DEFAULT_LIMIT):
-    """Replies whose paragraphs, together, contain every term; scored by occurrences."""
-    replies = replies_visible_to(user)
+    """Replies whose paragraphs, together, hold every term; scored by occurrences, counted
+    in the database per reply."""
+    if not user.is_authenticated:
+        return []
+    paragraphs = ReplyParagraph.objects.filter(reply_visibility(user, prefix="reply__"))
     if session is not None:
-        replies = replies.filter(proposal__session=session)
-    paragraphs = ReplyParagraph.objects.filter(reply__in=replies)
-    paragraphs = _bigram_where(paragraphs, PARAGRAPH_TEXT, terms, any_term=True)
+        paragraphs = paragraphs.filter(reply__proposal__session=session)
+    if _is_staff(user):
+        paragraphs = _bigram_where(paragraphs, PARAGRAPH_TEXT, terms, any_term=True)
     match_any = Q()
     for term in terms:
-        match_any |= Q(text__icontains=term)
-    per_reply: dict[int, dict] = {}
-    rows = paragraphs.filter(match_any).values_list("reply_id", "text")
-    for reply_id, text in rows.iterator(chunk_size=1000):
-        entry = per_reply.setdefault(reply_id, {"counts": dict.fromkeys(terms, 0), "text": ""})
-        lowered = text.lower()
-        for term in terms:
-            entry["counts"][term] += lowered.count(term)
-        if not entry["text"] and any(t in lowered for t in terms):
-            entry["text"] = text
-    ranked = sorted(
-        (
-            (sum(e["counts"].values()), reply_id, e["text"])
-            for reply_id, e in per_reply.items()
-            if all(e["counts"].values())
-        ),
-        key=lambda r: (-r[0], r[1]),
-    )[:limit]
-    by_id = replies.select_related("unit", "proposal__session").in_bulk(
-        [r[1] for r in ranked]
+        match_any |= _contains("text", term)
+    # Bounded work: at most MAX_CANDIDATES replies (found in any order) are scored.
+    reply_ids = set(
+        paragraphs.filter(match_any).order_by().values_list("reply_id", flat=True)[
+            : MAX_CANDIDATES * 3
+        ]
     )
+    paragraphs = ReplyParagraph.objects.filter(reply_id__in=list(reply_ids)[:MAX_CANDIDATES])
+    counts = {f"n{i}": Sum(_occurrences("text", term)) for i, term in enumerate(terms)}
+    every = {f"n{i}__gt": 0 for i in range(len(terms))}
+    total = sum((F(name) for name in counts), Value(0))
+    ranked = list(
+        paragraphs.filter(match_any)
+        .order_by()
+        .values("reply_id")
+        .annotate(**counts)
+        .filter(**every)
+        .annotate(score=total)
+        .order_by("-score", "reply_id")
+        .values_list("reply_id", "score")[:limit]
+    )
+    # Already permission-checked above: fetch the few replies by id.
+    by_id = Reply.objects.select_related("unit", "proposal__session").in_bulk(
+        [reply_id for reply_id, _score in ranked]
+    )
+    first_text: dict[int, str] = {}
+    for reply_id, text in (
+        ReplyParagraph.objects.filter(reply_id__in=by_id).filter(match_any)
+        .order_by("reply_id", "order").values_list("reply_id", "text")
+    ):
+        first_text.setdefault(reply_id, text)
     hits = []
-    for score, reply_id, text in ranked:
+    for reply_id, score in ranked:
         reply = by_id[reply_id]
         hits.append(
             Hit(
@@ -264,7 +381,7 @@ def search_replies(user, terms: list[str], *, session=None, limit: int = DEFAULT
                 score=float(score),
                 proposal=reply.proposal,
                 title=reply.doc_number or reply.title,
-                snippet=snippet(text, terms),
+                snippet=snippet(first_text.get(reply_id, ""), terms),
                 obj=reply,
                 unit_name=reply.unit.name,
             )
