@@ -183,8 +183,13 @@ def _visible_proposals(user) -> tuple[QuerySet[Proposal], bool]:
     visible = selectors.proposals_visible_to(user)
     if _is_staff(user):
         return visible, True
-    handed = Assignment.objects.filter(unit__memberships__user=user).values("proposal_id")
-    return visible.filter(pk__in=handed), False
+    return visible.filter(pk__in=_handed_to_units(user)), False
+
+
+def _handed_to_units(user) -> QuerySet:
+    """Ids of the proposals ever handed to the person's units (withdrawn too): everything a
+    unit's people may see hangs from one of these."""
+    return Assignment.objects.filter(unit__memberships__user=user).values("proposal_id")
 
 
 def _matches_proposal(term: str) -> Q:
@@ -294,6 +299,8 @@ def _sections_in_sql(user, queryset, terms: list[str], limit: int) -> list[tuple
     the test and the score run in the database (on at most MAX_CANDIDATES sections)."""
     if _is_staff(user):  # many visible sections: let the index find the candidates
         queryset = _bigram_where(queryset, SECTION_TEXT, terms)
+    else:  # few: start from the proposals handed to the person's units (a superset)
+        queryset = queryset.filter(assignment__proposal__in=_handed_to_units(user))
     # No ORDER BY: PostgreSQL stops once it has enough (see _proposal_candidates).
     candidates = list(queryset.order_by().values_list("pk", flat=True)[:MAX_CANDIDATES])
     body = Cast("paragraphs", TextField())
@@ -339,6 +346,8 @@ def search_replies(user, terms: list[str], *, session=None, limit: int = DEFAULT
         paragraphs = paragraphs.filter(reply__proposal__session=session)
     if _is_staff(user):
         paragraphs = _bigram_where(paragraphs, PARAGRAPH_TEXT, terms, any_term=True)
+    else:
+        paragraphs = paragraphs.filter(reply__proposal__in=_handed_to_units(user))
     match_any = Q()
     for term in terms:
         match_any |= _contains("text", term)
