@@ -32,3 +32,27 @@ def require_redis():
     except redis.RedisError as exc:
         _missing(f"Redis at {url} ({exc})")
     return url
+
+
+def _is_transactional(request) -> bool:
+    marker = request.node.get_closest_marker("django_db")
+    if marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])):
+        return True
+    return bool({"transactional_db", "live_server"} & set(request.fixturenames))
+
+
+@pytest.fixture(autouse=True)
+def _restore_migration_data(request):
+    """A transactional test ends by flushing every table, which also removes the holiday
+    calendar that a data migration seeds. Put it back so the tests after it see the
+    database as migrations left it."""
+    yield
+    if not _is_transactional(request):
+        return
+    from proposals.models import CalendarYear
+    from proposals.services import holidays_replace_year, package_days, package_years
+
+    if CalendarYear.objects.exists():
+        return
+    for year in package_years():
+        holidays_replace_year(year=year, days=package_days(year), source="chinese_calendar")
