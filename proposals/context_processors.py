@@ -16,3 +16,13 @@ def notices(request: HttpRequest) -> dict:
 
     # Lazy: pages that do not show the bell make no query.
     return {"unread_notice_count": SimpleLazyObject(count)}
+
+
+def navigation(request: HttpRequest) -> dict:
+    """Whether the person works for the committee (the clerk's menu items)."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    from . import selectors
+
+    return {"nav_is_clerk": SimpleLazyObject(lambda: selectors.is_clerk(user))}

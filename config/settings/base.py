@@ -79,6 +79,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "proposals.context_processors.notices",
+                "proposals.context_processors.navigation",
                 "replies.context_processors.signature_queue",
             ],
         },
