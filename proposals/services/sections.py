@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from ..models import Assignment, Section
 from ..transitions import move
 from ._common import save_as
-from .assignments import assignment_start
+from .assignments import assignment_complete, assignment_reopen, assignment_start
 
 State = Section.State
 MAX_PARAGRAPH_CHARS = 20_000
@@ -101,6 +101,10 @@ def section_accept(*, section: Section, actor=None) -> Section:
     section.return_reason = ""
     section.version += 1
     save_as(section, actor)
+    assignment = section.assignment
+    if assignment.role == Assignment.Role.CO and assignment.is_open:
+        # The co-handling unit's work is done once the lead unit takes its opinion.
+        assignment_complete(assignment=assignment, actor=actor)
     return section
 
 
@@ -109,7 +113,10 @@ def section_return(*, section: Section, reason: str, actor=None) -> Section:
     if not reason.strip():
         raise ValidationError({"return_reason": _("退回时必须说明理由。")}, code="required")
     section = Section.objects.select_for_update().get(pk=section.pk)
+    was_accepted = section.state == State.ACCEPTED
     move(section, State.RETURNED)
+    if was_accepted and section.assignment.state == Assignment.State.COMPLETED:
+        assignment_reopen(assignment=section.assignment, actor=actor)
     section.return_reason = reason.strip()
     section.decided_at = timezone.now()
     section.decided_by = actor

@@ -197,6 +197,11 @@ def test_it_runs_the_section_cycle_with_optimistic_locking(session, units):
     section = services.section_submit(section=section)
     section = services.section_accept(section=section)
     assert section.state == Section.State.ACCEPTED
+    co.refresh_from_db()
+    assert co.state == Assignment.State.COMPLETED  # the co unit's work is done
+    services.section_return(section=section, reason="数据需更新")
+    co.refresh_from_db()
+    assert co.state == Assignment.State.IN_PROGRESS
 
 
 def test_it_extends_within_the_cap_and_refuses_beyond(session, units):
