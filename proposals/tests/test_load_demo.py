@@ -44,6 +44,25 @@ def test_it_loads_proposals_in_many_states():
     assert Proposal.objects.count() >= 13
 
 
+def test_it_answers_the_answered_proposals_with_signed_letters_and_feedback():
+    from replies.models import Feedback, Reply
+    from replies.signing import verify_bytes
+
+    call_command("load_demo", stdout=io.StringIO())
+    answered = Proposal.objects.filter(
+        status__in=[Proposal.Status.ANSWERED, Proposal.Status.FEEDBACK, Proposal.Status.CLOSED]
+    )
+    replies = Reply.objects.filter(proposal__in=answered, state=Reply.State.SENT)
+    assert replies.count() == answered.count() >= 3
+    for reply in replies:
+        reply.signed_file.open("rb")
+        assert verify_bytes(reply.signed_file.read()).valid
+        assert reply.doc_number.startswith(reply.unit.doc_prefix + "〔2025〕")
+    feedback_statuses = {f.reply.proposal.status for f in Feedback.objects.all()}
+    assert feedback_statuses <= {Proposal.Status.FEEDBACK, Proposal.Status.CLOSED}
+    assert Feedback.objects.count() == answered.exclude(status=Proposal.Status.ANSWERED).count()
+
+
 def test_it_changes_nothing_when_run_twice(capsys):
     call_command("load_demo")
     first = _row_counts()

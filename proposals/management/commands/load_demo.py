@@ -15,6 +15,7 @@ from django.db import transaction
 
 from proposals import services
 from proposals.models import (
+    Assignment,
     Committee,
     CommitteeRole,
     Membership,
@@ -108,6 +109,7 @@ class Command(BaseCommand):
                 committee=committee, name=item["name"], defaults=fields
             )
         created = 0
+        self.replies = {}
         for item in data["proposals"]:
             if Proposal.objects.filter(session=self.session, number=item["number"]).exists():
                 continue
@@ -189,6 +191,12 @@ class Command(BaseCommand):
         if step == "start":
             self._start(proposal, item, letter)
             return proposal
+        if step == "answer" and "reply" in item:
+            self.replies[proposal.pk] = self._reply(proposal, item["reply"])
+            return proposal
+        if step == "feedback" and item.get("reply", {}).get("feedback"):
+            self._feedback(self.replies[proposal.pk], item["reply"])
+            return proposal
         if step == "answer":
             for assignment in proposal.assignments.all():
                 services.assignment_complete(
@@ -196,6 +204,37 @@ class Command(BaseCommand):
                 )
         target = {"answer": Status.ANSWERED, "feedback": Status.FEEDBACK, "close": Status.CLOSED}
         return services.proposal_set_status(proposal=proposal, status=target[step], actor=clerk)
+
+    def _reply(self, proposal: Proposal, data: dict):
+        """The whole reply cycle through the services: draft from the unit's sections,
+        review, sign-off (numbered, frozen, signed), sent."""
+        from replies import services as reply_services
+
+        lead = proposal.assignments.get(role=Assignment.Role.LEAD)
+        handler = self._lead_handler(lead)
+        signer = lead.unit.memberships.get(role=Membership.Role.SIGNER).user
+        reply = reply_services.reply_create_draft(assignment=lead, actor=handler)
+        reply = reply_services.reply_update(
+            reply=reply,
+            expected_version=reply.version,
+            actor=handler,
+            category=data["category"],
+            contact_name=data["contact_name"],
+            contact_phone=data["contact_phone"],
+        )
+        reply = reply_services.reply_submit_for_review(reply=reply, actor=handler)
+        reply = reply_services.reply_sign_off(
+            reply=reply, actor=signer, signed_on=_date(data["signed_on"])
+        )
+        return reply_services.reply_mark_sent(reply=reply, actor=handler)
+
+    def _feedback(self, reply, data: dict) -> None:
+        from replies import services as reply_services
+
+        _link, token = reply_services.feedback_link_create(reply=reply)
+        reply_services.feedback_submit(
+            token=token, satisfaction=data["feedback"], comment=data.get("comment", "")
+        )
 
     def _start(self, proposal: Proposal, item: dict, letter: dict) -> None:
         assignments = {a.unit_id: a for a in proposal.assignments.select_related("unit")}
