@@ -6,3 +6,8 @@ class InsightsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "insights"
     verbose_name = _("统计、导入导出与检索")
+
+    def ready(self) -> None:
+        from . import panels
+
+        panels.register()

@@ -189,6 +189,12 @@ class EarlierParagraph:
     source_unit_id: int
     source_unit_name: str
 
+    @property
+    def reusable(self) -> bool:
+        """Body paragraphs are offered for copying; headings, the opening (收悉) and the
+        closing are shown for context only."""
+        return self.part == ReplyParagraph.Part.BODY and self.kind == ReplyParagraph.Kind.PARAGRAPH
+
 
 @dataclass
 class EarlierReply:

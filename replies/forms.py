@@ -102,7 +102,8 @@ class ReplyForm(forms.Form):
 
 
 class ItemForm(forms.Form):
-    """One heading or paragraph of the body, with the unit (and section) it came from."""
+    """One heading or paragraph of the body, with the unit (and section, or the earlier
+    reply's paragraph) it came from."""
 
     kind = forms.ChoiceField(label=gettext_lazy("类型"), choices=ITEM_KINDS)
     text = forms.CharField(
@@ -112,6 +113,7 @@ class ItemForm(forms.Form):
     )
     source_unit = forms.IntegerField(widget=forms.HiddenInput, required=False)
     source_section = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    source_paragraph = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def clean_text(self) -> str:
         value = (self.cleaned_data.get("text") or "").strip()
@@ -129,18 +131,23 @@ class ItemForm(forms.Form):
             "level": level,
             "source_unit_id": data.get("source_unit"),
             "source_section_id": data.get("source_section"),
+            "source_paragraph_id": data.get("source_paragraph"),
         }
 
 
 ItemFormSet = forms.formset_factory(ItemForm, extra=0, max_num=500, validate_max=True)
 
 
-def item_initial(*, text: str, part: str, kind: str, level: int | None, unit_id, section_id):
+def item_initial(
+    *, text: str, part: str, kind: str, level: int | None, unit_id, section_id,
+    paragraph_id=None,
+):
     return {
         "kind": item_kind(part, kind, level),
         "text": text,
         "source_unit": unit_id,
         "source_section": section_id,
+        "source_paragraph": paragraph_id,
     }
 
 

@@ -7,7 +7,7 @@ from django.db.models import Q, QuerySet
 from proposals.models import Membership
 from proposals.selectors import committees_staffed_by
 
-from .models import Reply
+from .models import FROZEN_STATES, Disclosure, Reply, ReplyParagraph
 from .spec_builder import outline
 
 
@@ -38,6 +38,32 @@ def reply_current(*, assignment) -> Reply | None:
         .order_by("-created_at", "-pk")
         .first()
     )
+
+
+def quotable_paragraphs(*, reply: Reply, ids) -> dict[int, ReplyParagraph]:
+    """Of ``ids``, the paragraphs ``reply`` may cite as its source (引用段落): paragraphs of
+    signed or sent replies of the same committee that are public or written for the
+    reply's own unit (the rule by which earlier replies are offered for reuse), with their
+    reply and its unit loaded for the 文号."""
+    wanted = set()
+    for i in ids:
+        try:
+            wanted.add(int(i))
+        except (TypeError, ValueError):
+            continue
+    if not wanted:
+        return {}
+    committee_id = reply.proposal.session.committee_id
+    found = (
+        ReplyParagraph.objects.filter(
+            pk__in=wanted,
+            reply__state__in=FROZEN_STATES,
+            reply__proposal__session__committee_id=committee_id,
+        )
+        .filter(Q(reply__disclosure=Disclosure.PUBLIC) | Q(reply__unit_id=reply.unit_id))
+        .select_related("reply__unit")
+    )
+    return {p.pk: p for p in found}
 
 
 def reply_outline(reply: Reply) -> list[dict]:

@@ -1,7 +1,8 @@
 """Boxes other pages drop in: {% load insights_tags %}
 
 {% similar_proposals_box proposal %}        — on the proposal page, to support 并案
-{% earlier_replies_box proposal unit %}     — on the reply compose page
+{% earlier_replies_box proposal unit %}     — inside the reply compose form (its buttons
+                                             post op=reuse-<paragraph id>)
 """
 
 from django import template

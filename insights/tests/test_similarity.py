@@ -199,10 +199,12 @@ def test_it_leaves_out_corrected_replies(earlier):
     assert correction.pk in found
 
 
-def test_it_renders_copy_buttons_that_keep_the_source(earlier):
+def test_it_renders_a_copy_button_for_each_body_paragraph(earlier):
     html = Template("{% load insights_tags %}{% earlier_replies_box p %}").render(
         Context({"p": earlier["now"]})
     )
     assert "复制到草稿" in html
-    assert f'data-source-reply="{earlier["elevator"].pk}"' in html
-    assert "insights/reuse.js" in html
+    assert earlier["elevator"].doc_number in html
+    ids = {p.text: p.pk for p in earlier["elevator"].paragraphs.all()}
+    # The compose view copies the paragraph named by the button (if it offered it).
+    assert f'name="op" value="reuse-{ids["2023年全市完成加装电梯120台。"]}"' in html

@@ -306,6 +306,15 @@ class ReplyParagraph(models.Model):
         related_name="reply_paragraphs",
         verbose_name=_("来源意见"),
     )
+    # A paragraph copied from an earlier signed reply keeps where it came from.
+    source_paragraph = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("引用段落"),
+    )
     history = HistoricalRecords()
 
     class Meta:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from proposals.models import Assignment, Notice, Section
 from proposals.notices import notice_create
 
+from .. import selectors
 from ..models import FROZEN_STATES, Reply, ReplyParagraph, UnitLetterSettings, default_cc
 from ._common import ConflictError, DraftingCheckError, move, save_as
 from .checks import answer_classes, errors_of, reply_check
@@ -29,7 +30,8 @@ _UNSET: Any = object()
 @dataclass(frozen=True)
 class ParagraphInput:
     """One row of a reply as an editor sends it. ``source_unit_id`` defaults to the reply's
-    unit; a row taken from a section carries ``source_section_id`` (and that section's unit)."""
+    unit; a row taken from a section carries ``source_section_id`` (and that section's unit);
+    a row copied from an earlier signed reply carries ``source_paragraph_id`` (its 引用段落)."""
 
     text: str
     part: str = Part.BODY
@@ -37,6 +39,7 @@ class ParagraphInput:
     level: int | None = None
     source_unit_id: int | None = None
     source_section_id: int | None = None
+    source_paragraph_id: int | None = None
 
 
 def _title(assignment: Assignment) -> str:
@@ -126,6 +129,9 @@ def _validated_rows(reply: Reply, items: list[ParagraphInput | dict]) -> list[Re
         s.pk: s
         for s in Section.objects.filter(pk__in=section_ids).select_related("assignment")
     }
+    quotable = selectors.quotable_paragraphs(
+        reply=reply, ids=[i.source_paragraph_id for i in items if i.source_paragraph_id]
+    )
     rows: list[ReplyParagraph] = []
     max_level = 0
     seen_body = False
@@ -178,6 +184,12 @@ def _validated_rows(reply: Reply, items: list[ParagraphInput | dict]) -> list[Re
         if unit_id not in allowed_units:
             problems.append(_("%(w)s：撰写单位不是此提案的承办单位。") % {"w": where})
             continue
+        quoted = None
+        if item.source_paragraph_id is not None:
+            quoted = quotable.get(item.source_paragraph_id)
+            if quoted is None:
+                problems.append(_("%(w)s：引用的段落无效。") % {"w": where})
+                continue
         rows.append(
             ReplyParagraph(
                 order=n,
@@ -187,6 +199,7 @@ def _validated_rows(reply: Reply, items: list[ParagraphInput | dict]) -> list[Re
                 text=text,
                 source_unit_id=unit_id,
                 source_section=section,
+                source_paragraph=quoted,
             )
         )
     # Rows must read intro → body → closing.
@@ -388,6 +401,7 @@ def reply_correct(*, reply: Reply, actor=None) -> Reply:
             text=p.text,
             source_unit_id=p.source_unit_id,
             source_section_id=p.source_section_id,
+            source_paragraph_id=p.source_paragraph_id,
         )
         for p in original.paragraphs.order_by("order")
     ]

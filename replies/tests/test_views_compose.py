@@ -1,16 +1,26 @@
 """The lead unit handler's compose page: start, save, conflicts, findings, preview, submit."""
 
+import datetime as dt
 from unittest import mock
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from proposals.models import Assignment, Proposal, Section
+from proposals.tests.factories import (
+    AssignmentFactory,
+    ProposalFactory,
+    SectionFactory,
+    SessionFactory,
+    UnitFactory,
+)
 from replies import services
 from replies.letter.preview import PreviewUnavailable
 from replies.models import Reply, ReplyParagraph
 from replies.views._places import item_places, place_findings
 
-from .reply_fixtures import CONTACT, make_case
+from .reply_fixtures import CONTACT, make_case, ready_reply
 
 pytestmark = pytest.mark.django_db
 
@@ -263,3 +273,141 @@ def test_it_shows_preview_pages_as_images(client):
             mock.patch("replies.views._render.pdf_to_pngs", return_value=[b"\x89PNG1", b"PNG2"]):
         html = client.get(_url(reply, "preview")).content.decode()
     assert html.count('<img src="data:image/png;base64,') == 2
+
+
+# --- Reuse of earlier replies -----------------------------------------------------------
+
+EARLIER_TEXT = "2024年全市新增发明专利授权三千件，知识产权质押融资突破十亿元。"
+
+
+@pytest.fixture
+def earlier(db):
+    """A draft reply of this session, and the same unit's signed reply to a similar proposal
+    of the committee's previous session; also another unit's draft there."""
+    from insights.similarity import cache
+
+    cache.clear()
+    case = make_case()
+    old_session = SessionFactory(
+        committee=case.proposal.session.committee, name="十四届三次会议", term=14, sitting=3,
+        year=2024, is_current=False,
+    )
+    old_proposal = ProposalFactory(
+        session=old_session, number=31, status=Proposal.Status.IN_PROGRESS,
+        title="关于推进知识产权强市建设的建议", content=case.proposal.content,
+    )
+    old_lead = AssignmentFactory(
+        proposal=old_proposal, unit=case.unit, role=Assignment.Role.LEAD,
+        state=Assignment.State.IN_PROGRESS,
+    )
+    SectionFactory(
+        assignment=old_lead, heading="知识产权工作情况", paragraphs=[EARLIER_TEXT], order=1,
+        state=Section.State.DRAFT,
+    )
+    old_reply = services.reply_sign_off(
+        reply=ready_reply(case, assignment=old_lead), actor=case.signer,
+        signed_on=dt.date(2024, 6, 20),
+    )
+    source = old_reply.paragraphs.get(text=EARLIER_TEXT)
+    # Another unit's unsigned draft to an equally similar earlier proposal: never offered.
+    other_unit = UnitFactory(committee=case.proposal.session.committee)
+    other_lead = AssignmentFactory(
+        proposal=ProposalFactory(
+            session=old_session, number=32, status=Proposal.Status.IN_PROGRESS,
+            title="关于加快知识产权强市建设的建议", content=case.proposal.content,
+        ),
+        unit=other_unit, role=Assignment.Role.LEAD, state=Assignment.State.IN_PROGRESS,
+    )
+    SectionFactory(assignment=other_lead, heading="机密情况", paragraphs=["尚未签发的草稿内容。"],
+                   order=1, state=Section.State.DRAFT)
+    other_draft = services.reply_create_draft(assignment=other_lead)
+    yield {
+        "case": case, "reply": _draft(case), "old_reply": old_reply, "source": source,
+        "draft_paragraph": other_draft.paragraphs.get(text="尚未签发的草稿内容。"),
+    }
+    cache.clear()
+
+
+def _post_rows(reply, formset, **extra):
+    """The compose form as re-rendered (rows from the formset), as the browser sends it."""
+    data = _post_data(reply)
+    rows = formset.initial
+    data.update({"items-TOTAL_FORMS": len(rows), "items-INITIAL_FORMS": len(rows)})
+    for i, row in enumerate(rows):
+        for name in ("kind", "text", "source_unit", "source_section", "source_paragraph"):
+            data[f"items-{i}-{name}"] = row.get(name) or ""
+    data.update(extra)
+    return data
+
+
+def test_it_copies_a_paragraph_of_an_earlier_signed_reply_and_keeps_its_source(
+    client, earlier
+):
+    reply, source, old_reply = earlier["reply"], earlier["source"], earlier["old_reply"]
+    client.force_login(earlier["case"].handler)
+    html = client.get(_url(reply)).content.decode()
+    assert "往届类似提案的答复" in html and EARLIER_TEXT in html
+    assert f'name="op" value="reuse-{source.pk}"' in html
+
+    response = client.post(_url(reply), {**_post_data(reply), "op": f"reuse-{source.pk}"})
+    assert response.status_code == 200
+    assert "已调整，尚未保存" in response.content.decode()
+    rows = response.context["formset"].initial
+    copied = [r for r in rows if r.get("source_paragraph") == source.pk]
+    assert len(copied) == 1 and copied[0]["text"] == EARLIER_TEXT
+    assert rows.index(copied[0]) == len(rows) - 2  # a body paragraph before the closing
+    assert f"引自 {old_reply.doc_number}" in response.content.decode()
+    assert ReplyParagraph.objects.filter(reply=reply, source_paragraph=source).count() == 0
+
+    saved = client.post(_url(reply), _post_rows(reply, response.context["formset"]))
+    assert saved.status_code == 302
+    row = ReplyParagraph.objects.get(reply=reply, source_paragraph=source)
+    assert row.text == source.text == EARLIER_TEXT
+    assert row.source_unit_id == reply.unit_id and row.part == "body"
+    assert f"引自 {old_reply.doc_number}" in client.get(_url(reply)).content.decode()
+
+
+def test_it_ignores_a_posted_paragraph_id_it_did_not_offer(client, earlier):
+    reply, secret = earlier["reply"], earlier["draft_paragraph"]
+    client.force_login(earlier["case"].handler)
+    before = reply.paragraphs.count()
+    response = client.post(_url(reply), {**_post_data(reply), "op": f"reuse-{secret.pk}"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert secret.text not in html
+    assert len(response.context["formset"].initial) == before
+    assert not [r for r in response.context["formset"].initial if r.get("source_paragraph")]
+    # Smuggled in as a row's hidden source: refused next to the item, nothing saved.
+    data = _post_data(reply, **{"items-1-source_paragraph": secret.pk})
+    refused = client.post(_url(reply), data)
+    assert refused.status_code == 400
+    assert "引用的段落无效" in refused.content.decode()
+    assert secret.text not in refused.content.decode()
+    assert not ReplyParagraph.objects.filter(reply=reply, source_paragraph__isnull=False)
+
+
+def test_the_service_refuses_a_source_paragraph_of_a_draft_reply(earlier):
+    reply, case = earlier["reply"], earlier["case"]
+    rows = [
+        {"text": p.text, "part": p.part, "kind": p.kind, "level": p.level,
+         "source_unit_id": p.source_unit_id, "source_section_id": p.source_section_id}
+        for p in reply.paragraphs.order_by("order")
+    ]
+    rows.insert(-1, {"text": "借用的段落。", "source_paragraph_id": earlier["draft_paragraph"].pk})
+    with pytest.raises(ValidationError) as exc:
+        services.reply_update(
+            reply=reply, expected_version=reply.version, actor=case.handler, paragraphs=rows
+        )
+    assert f"第{len(rows) - 1}项：引用的段落无效。" in exc.value.message_dict["paragraphs"]
+    assert not ReplyParagraph.objects.filter(reply=reply, source_paragraph__isnull=False)
+    # The signed one is accepted, and a correction of the signed new reply keeps the source.
+    rows[-2]["source_paragraph_id"] = earlier["source"].pk
+    reply = services.reply_update(
+        reply=reply, expected_version=reply.version, actor=case.handler, paragraphs=rows,
+        category="A", **CONTACT,
+    )
+    assert reply.paragraphs.get(text="借用的段落。").source_paragraph == earlier["source"]
+    reply = services.reply_submit_for_review(reply=reply, actor=case.handler)
+    reply = services.reply_sign_off(reply=reply, actor=case.signer, signed_on=dt.date(2025, 7, 1))
+    correction = services.reply_correct(reply=reply, actor=case.handler)
+    assert correction.paragraphs.get(text="借用的段落。").source_paragraph == earlier["source"]

@@ -2,7 +2,8 @@
 
 The compose form carries the reply's ``version``: a save by someone else in between gives
 the conflict message and the form comes back with what this person typed. Moving, adding,
-deleting and inserting items only rearrange the form (nothing is saved until 保存).
+deleting and inserting items, and copying a paragraph of an earlier session's signed reply
+(its source kept), only rearrange the form (nothing is saved until 保存).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from insights.similarity import EarlierParagraph, earlier_reply_paragraphs
 from proposals.models import Section
 from proposals.views._access import get_assignment_for_unit
 
@@ -33,7 +35,7 @@ from ._places import place_findings, place_in_words
 
 PREFIX = "items"
 _ITEM_N = re.compile(r"^第(\d+)项：")
-_OP = re.compile(r"^(up|down|del|add|insert)-(\w+)$")
+_OP = re.compile(r"^(up|down|del|add|insert|reuse)-(\w+)$")
 
 
 def _back(reply: Reply) -> HttpResponse:
@@ -66,6 +68,7 @@ def _rows_of(reply: Reply) -> list[dict]:
         item_initial(
             text=p.text, part=p.part, kind=p.kind, level=p.level,
             unit_id=p.source_unit_id, section_id=p.source_section_id,
+            paragraph_id=p.source_paragraph_id,
         )
         for p in reply.paragraphs.order_by("order")
     ]
@@ -80,6 +83,7 @@ def _raw_rows(formset) -> list[dict]:
             "text": form["text"].value() or "",
             "source_unit": form["source_unit"].value() or None,
             "source_section": form["source_section"].value() or None,
+            "source_paragraph": form["source_paragraph"].value() or None,
         })
     return rows
 
@@ -103,12 +107,30 @@ def _section_rows(section: Section) -> list[dict]:
     unit = section.assignment.unit
     heading = section.heading.strip() or _("%(unit)s办理情况") % {"unit": unit.name}
     rows = [{"kind": "h1", "text": heading, "source_unit": unit.pk,
-             "source_section": section.pk}]
+             "source_section": section.pk, "source_paragraph": None}]
     rows += [
-        {"kind": "p", "text": str(t), "source_unit": unit.pk, "source_section": section.pk}
+        {"kind": "p", "text": str(t), "source_unit": unit.pk, "source_section": section.pk,
+         "source_paragraph": None}
         for t in section.paragraphs if str(t).strip()
     ]
     return rows
+
+
+def _offered_paragraphs(reply: Reply) -> dict[str, EarlierParagraph]:
+    """The paragraphs of earlier replies the compose page offers for copying, by id."""
+    return {
+        str(p.id): p
+        for earlier in earlier_reply_paragraphs(reply.proposal, unit=reply.unit)
+        for p in earlier.paragraphs
+        if p.reusable
+    }
+
+
+def _before_closing(rows: list[dict]) -> int:
+    at = len(rows)
+    while at > 0 and rows[at - 1]["kind"] == "closing":
+        at -= 1
+    return at
 
 
 def _apply_op(op: str, rows: list[dict], reply: Reply) -> list[dict] | None:
@@ -130,12 +152,10 @@ def _apply_op(op: str, rows: list[dict], reply: Reply) -> list[dict] | None:
         return rows
     if verb == "add":
         kind = arg if arg in ("intro", "h1", "h2", "h3", "h4", "p", "closing") else "p"
-        new = {"kind": kind, "text": "", "source_unit": reply.unit_id, "source_section": None}
+        new = {"kind": kind, "text": "", "source_unit": reply.unit_id, "source_section": None,
+               "source_paragraph": None}
         # Before the closing paragraphs (unless adding to the closing itself).
-        at = len(rows)
-        if kind != "closing":
-            while at > 0 and rows[at - 1]["kind"] == "closing":
-                at -= 1
+        at = len(rows) if kind == "closing" else _before_closing(rows)
         if kind == "intro":
             at = sum(1 for r in rows if r["kind"] == "intro")
         rows.insert(at, new)
@@ -144,10 +164,19 @@ def _apply_op(op: str, rows: list[dict], reply: Reply) -> list[dict] | None:
         section = next((s for s in _insertable_sections(reply) if str(s.pk) == arg), None)
         if section is None:
             return rows
-        at = len(rows)
-        while at > 0 and rows[at - 1]["kind"] == "closing":
-            at -= 1
+        at = _before_closing(rows)
         rows[at:at] = _section_rows(section)
+        return rows
+    if verb == "reuse":
+        # Only a paragraph the page offers: never look up the posted id by itself.
+        paragraph = _offered_paragraphs(reply).get(arg)
+        if paragraph is None:
+            return rows
+        # The lead unit adopts the text; the earlier paragraph stays as its source.
+        rows.insert(_before_closing(rows), {
+            "kind": "p", "text": paragraph.text, "source_unit": reply.unit_id,
+            "source_section": None, "source_paragraph": paragraph.id,
+        })
         return rows
     return None
 
@@ -157,6 +186,14 @@ def _unit_names(reply: Reply) -> dict[int, str]:
 
     ids = set(reply.proposal.assignments.values_list("unit_id", flat=True)) | {reply.unit_id}
     return {u.pk: (u.short_name or u.name) for u in Unit.objects.filter(pk__in=ids)}
+
+
+def _quoted(quotable: dict, value):
+    """The earlier reply an item was copied from (None if none or not a valid source)."""
+    try:
+        return quotable[int(value)].reply if value else None
+    except (KeyError, TypeError, ValueError):
+        return None
 
 
 def _compose_context(request, reply, form, formset, *, dirty=False, findings=None) -> dict:
@@ -171,6 +208,9 @@ def _compose_context(request, reply, form, formset, *, dirty=False, findings=Non
             for f in formset.forms
         ]
         placed = place_findings(findings, rows)
+    quoted = selectors.quotable_paragraphs(
+        reply=reply, ids=[f["source_paragraph"].value() for f in formset.forms]
+    )
     items = []
     for i, f in enumerate(formset.forms):
         unit_id = f["source_unit"].value()
@@ -185,6 +225,7 @@ def _compose_context(request, reply, form, formset, *, dirty=False, findings=Non
             "unit_name": names.get(unit_id, ""),
             "is_own": unit_id == reply.unit_id,
             "from_section": bool(f["source_section"].value()),
+            "quoted": _quoted(quoted, f["source_paragraph"].value()),
             "findings": placed.by_item.get(i, []) if placed else [],
         })
     field_findings = placed.by_field if placed else {}
