@@ -19,6 +19,7 @@ from .models import (
     Section,
     Unit,
 )
+from .validators import TextGuardMixin, valid_date_range
 
 DateInput = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -54,7 +55,7 @@ class OnceTokenMixin(forms.Form):
 # --- Clerk -----------------------------------------------------------------------------
 
 
-class ProposalRegisterForm(forms.ModelForm):
+class ProposalRegisterForm(TextGuardMixin, forms.ModelForm):
     class Meta:
         model = Proposal
         fields = [
@@ -121,13 +122,13 @@ class ProposalRegisterForm(forms.ModelForm):
             )
 
 
-class DecisionNoteForm(forms.Form):
+class DecisionNoteForm(TextGuardMixin, forms.Form):
     note = forms.CharField(
         label=gettext_lazy("立案审查意见"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
-class RejectForm(forms.Form):
+class RejectForm(TextGuardMixin, forms.Form):
     reason = forms.CharField(
         label=gettext_lazy("不予立案理由"),
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -135,7 +136,7 @@ class RejectForm(forms.Form):
     )
 
 
-class MergeForm(forms.Form):
+class MergeForm(TextGuardMixin, forms.Form):
     into = forms.ModelChoiceField(
         label=gettext_lazy("并入提案"),
         queryset=Proposal.objects.none(),
@@ -178,6 +179,9 @@ class AssignRowForm(forms.Form):
         if units is not None:
             self.fields["unit"].queryset = units
 
+    def clean_due_on(self):
+        return valid_date_range(self.cleaned_data.get("due_on"), field_label=_("办理期限"))
+
 
 class BaseAssignFormSet(forms.BaseFormSet):
     def clean(self):
@@ -210,7 +214,7 @@ class AssignForm(forms.Form):
         return value
 
 
-class ExtensionDecideForm(forms.Form):
+class ExtensionDecideForm(TextGuardMixin, forms.Form):
     approve = forms.TypedChoiceField(
         choices=[("1", gettext_lazy("同意")), ("0", gettext_lazy("不同意"))],
         coerce=lambda v: v == "1",
@@ -250,7 +254,7 @@ class ProposalFilterForm(forms.Form):
 # --- Units -----------------------------------------------------------------------------
 
 
-class ContactRecordForm(OnceTokenMixin, forms.ModelForm):
+class ContactRecordForm(TextGuardMixin, OnceTokenMixin, forms.ModelForm):
     class Meta:
         model = ContactRecord
         fields = ["contacted_on", "method", "participants", "summary"]
@@ -271,7 +275,7 @@ class ContactRecordForm(OnceTokenMixin, forms.ModelForm):
         return value
 
 
-class SectionForm(OnceTokenMixin, forms.Form):
+class SectionForm(TextGuardMixin, OnceTokenMixin, forms.Form):
     heading = forms.CharField(label=gettext_lazy("标题"), max_length=200, required=False)
     body = forms.CharField(
         label=gettext_lazy("正文"),
@@ -294,7 +298,7 @@ class SectionForm(OnceTokenMixin, forms.Form):
         return [p.strip() for p in self.cleaned_data.get("body", "").splitlines() if p.strip()]
 
 
-class SectionReturnForm(forms.Form):
+class SectionReturnForm(TextGuardMixin, forms.Form):
     reason = forms.CharField(
         label=gettext_lazy("退回理由"),
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -302,7 +306,7 @@ class SectionReturnForm(forms.Form):
     )
 
 
-class ExtensionRequestForm(OnceTokenMixin, forms.ModelForm):
+class ExtensionRequestForm(TextGuardMixin, OnceTokenMixin, forms.ModelForm):
     class Meta:
         model = ExtensionRequest
         fields = ["requested_due_on", "reason"]
@@ -316,7 +320,7 @@ class ExtensionRequestForm(OnceTokenMixin, forms.ModelForm):
         }
 
 
-class ReassignmentRequestForm(OnceTokenMixin, forms.ModelForm):
+class ReassignmentRequestForm(TextGuardMixin, OnceTokenMixin, forms.ModelForm):
     class Meta:
         model = ReassignmentRequest
         fields = ["reason", "suggested_unit"]

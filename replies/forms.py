@@ -9,6 +9,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from proposals.validators import TextGuardMixin
+
 from .models import Disclosure, Feedback, Reply, ReplyParagraph
 
 Part = ReplyParagraph.Part
@@ -47,7 +49,7 @@ def split_kind(value: str) -> tuple[str, str, int | None]:
     return Part.BODY, Kind.PARAGRAPH, None
 
 
-class ReplyForm(forms.Form):
+class ReplyForm(TextGuardMixin, forms.Form):
     """The letter's head and foot fields, plus the version the editor started from."""
 
     title = forms.CharField(
@@ -101,7 +103,7 @@ class ReplyForm(forms.Form):
         return [c.strip() for c in re.split(r"[、，,;；\n]", value) if c.strip()]
 
 
-class ItemForm(forms.Form):
+class ItemForm(TextGuardMixin, forms.Form):
     """One heading or paragraph of the body, with the unit (and section, or the earlier
     reply's paragraph) it came from."""
 
@@ -151,7 +153,7 @@ def item_initial(
     }
 
 
-class ReturnForm(forms.Form):
+class ReturnForm(TextGuardMixin, forms.Form):
     comment = forms.CharField(
         label=gettext_lazy("审核意见"),
         max_length=5000,
@@ -160,7 +162,7 @@ class ReturnForm(forms.Form):
     )
 
 
-class FeedbackForm(forms.Form):
+class FeedbackForm(TextGuardMixin, forms.Form):
     satisfaction = forms.ChoiceField(
         label=gettext_lazy("您对这份答复是否满意"),
         choices=Feedback.Satisfaction.choices,

@@ -46,13 +46,16 @@ def scale_pages(committee_id: int | None = None) -> list[Page]:
         .user
     )
     session = Session.objects.get(committee_id=committee_id, is_current=True)
-    # A full proposal page: answered, several units, sections and a reply.
+    # A full proposal page: answered, several units, sections and a reply (in progress if
+    # the data is too small to have such a one).
+    with_lead = Proposal.objects.filter(
+        session=session,
+        pk__in=Assignment.objects.filter(role=Assignment.Role.LEAD).values("proposal_id"),
+    ).annotate(n=Count("assignments"))
+    answered = [Proposal.Status.ANSWERED, Proposal.Status.FEEDBACK, Proposal.Status.CLOSED]
     proposal = (
-        Proposal.objects.filter(session=session, status=Proposal.Status.ANSWERED)
-        .annotate(n=Count("assignments"))
-        .filter(n__gte=3)
-        .order_by("pk")
-        .first()
+        with_lead.filter(status__in=answered, n__gte=3).order_by("pk").first()
+        or with_lead.order_by("-n", "pk").first()
     )
     lead = proposal.assignments.filter(role=Assignment.Role.LEAD).first()
     lead_handler = (

