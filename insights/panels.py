@@ -15,13 +15,9 @@ def similar_panel(request, proposal: Proposal) -> dict | None:
     """The clerk's proposal page: the most similar proposals of the same session, to
     support 并案. Left out when nothing is similar and the proposal can no longer be
     merged (then "nothing similar" helps nobody)."""
-    found = similar_proposals(proposal, limit=5)
-    visible = set(
-        selectors.proposals_visible_to(request.user)
-        .filter(pk__in=[s.proposal.pk for s in found])
-        .values_list("pk", flat=True)
+    similar = similar_proposals(
+        proposal, limit=5, within=selectors.proposals_visible_to(request.user)
     )
-    similar = [s for s in found if s.proposal.pk in visible]
     can_merge = proposal.status in MERGEABLE
     if not similar and not can_merge:
         return None

@@ -16,7 +16,7 @@ from collections import Counter, OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max, Q, QuerySet
 
 from proposals.models import Proposal, Session, Unit
 from replies.models import FROZEN_STATES, Disclosure, Reply, ReplyParagraph
@@ -152,22 +152,27 @@ class Similar:
 
 def similar_to_text(
     *, session: Session, title: str, content: str = "", exclude_pk: int | None = None,
-    limit: int = 5, min_score: float = MIN_SCORE,
+    limit: int = 5, min_score: float = MIN_SCORE, within: QuerySet | None = None,
 ) -> list[Similar]:
-    """The proposals of `session` most like this (possibly unsaved) title and content."""
+    """The proposals of `session` most like this (possibly unsaved) title and content;
+    with `within` (e.g. what a person may see), only those of that queryset."""
     index = session_index(session)
     exclude = [exclude_pk] if exclude_pk else []
     ranked = index.query(
         proposal_text(title, content), limit=limit, exclude=exclude, min_score=min_score
     )
-    found = Proposal.objects.select_related("lead_proposer").in_bulk([pk for pk, _ in ranked])
+    candidates = within if within is not None else Proposal.objects.all()
+    found = candidates.select_related("lead_proposer").in_bulk([pk for pk, _ in ranked])
     return [Similar(found[pk], score) for pk, score in ranked if pk in found]
 
 
-def similar_proposals(proposal: Proposal, limit: int = 5) -> list[Similar]:
+def similar_proposals(
+    proposal: Proposal, limit: int = 5, within: QuerySet | None = None
+) -> list[Similar]:
     """The proposals of the same session most like `proposal`, best first, with a score
-    in [0, 1]; a candidate list for 并案."""
+    in [0, 1]; a candidate list for 并案 (only those of `within`, if given)."""
     return similar_to_text(
+        within=within,
         session=proposal.session,
         title=proposal.title,
         content=proposal.content,
