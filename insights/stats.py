@@ -101,6 +101,11 @@ class Dashboard:
     class_counts: list[tuple[str, int]]
     overdue: list[Assignment]
     units: list[UnitRow] = field(default_factory=list)
+    overdue_total: int | None = None  # when `overdue` holds only the first rows
+
+    @property
+    def overdue_count(self) -> int:
+        return len(self.overdue) if self.overdue_total is None else self.overdue_total
 
     @property
     def reply_rate(self) -> Rate:
@@ -157,10 +162,11 @@ def _overdue(session: Session, unit: Unit | None, today: dt.date) -> QuerySet[As
 
 def dashboard(
     *, session: Session, unit: Unit | None = None, units: list[Unit] | None = None,
-    today: dt.date | None = None,
+    today: dt.date | None = None, overdue_limit: int | None = None,
 ) -> Dashboard:
     """The figures of `session`, for one `unit` or all. `units`, when given, limits the
-    per-unit ranking to those units (a unit's people see only their own rows)."""
+    per-unit ranking to those units (a unit's people see only their own rows).
+    `overdue_limit` keeps only the first overdue rows (a page), with their total."""
     today = today or timezone.localdate()
 
     proposals = Proposal.objects.filter(session=session)
@@ -208,11 +214,16 @@ def dashboard(
     class_counts = [(c, by_class.pop(c, 0)) for c in classes]
     class_counts += [(c or str(_("未分类")), n) for c, n in sorted(by_class.items()) if n]
 
-    overdue = list(
+    overdue_rows = (
         _overdue(session, unit, today)
         .select_related("proposal", "unit")
         .order_by("due_on", "proposal__number", "pk")
     )
+    overdue_total = None
+    if overdue_limit is not None:
+        overdue_total = overdue_rows.count()
+        overdue_rows = overdue_rows[:overdue_limit]
+    overdue = list(overdue_rows)
     for assignment in overdue:
         assignment.days_overdue = (today - assignment.due_on).days
 
@@ -228,6 +239,7 @@ def dashboard(
         feedback_counts=feedback_counts,
         class_counts=class_counts,
         overdue=overdue,
+        overdue_total=overdue_total,
         units=unit_ranking(session=session, units=units, today=today),
     )
 

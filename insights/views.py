@@ -63,16 +63,21 @@ def _dashboard_scope(request: HttpRequest, session: Session) -> tuple[Unit | Non
     return unit, own
 
 
-def _board(request: HttpRequest, session_id: int | None):
+def _board(request: HttpRequest, session_id: int | None, overdue_limit: int | None = None):
     session = _get_session(request, session_id)
     unit, units = _dashboard_scope(request, session)
-    return stats.dashboard(session=session, unit=unit, units=units), units
+    board = stats.dashboard(session=session, unit=unit, units=units, overdue_limit=overdue_limit)
+    return board, units
+
+
+# The page lists the first overdue rows; the export has them all.
+OVERDUE_ON_PAGE = 100
 
 
 @login_required
 @require_GET
 def dashboard(request: HttpRequest, session_id: int | None = None) -> HttpResponse:
-    board, own_units = _board(request, session_id)
+    board, own_units = _board(request, session_id, overdue_limit=OVERDUE_ON_PAGE)
     session = board.session
     unit_choices = (
         own_units

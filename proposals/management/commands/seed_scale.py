@@ -357,9 +357,14 @@ class Command(BaseCommand):
                 p.accepted_at = now
             if status in HANDED:
                 day = assigned_on
-                if is_current:
+                if is_current and status in ANSWERED:
+                    day = assigned_on + dt.timedelta(days=rng.randrange(max(span - 60, 1)))
+                elif is_current and rng.random() < 0.9:
+                    # Most open work was handed out within its term (lead: three months).
+                    day = today - dt.timedelta(days=rng.randrange(min(span, 85)))
+                elif is_current:
                     day = assigned_on + dt.timedelta(days=rng.randrange(span))
-                p.assigned_on = min(day, today)
+                p.assigned_on = max(min(day, today), assigned_on)
             if status in ANSWERED:
                 p.answered_at = now
             if status == "closed":
