@@ -64,3 +64,41 @@ def valid_date_range(value, *, field_label: str, years_back: int = 30, years_ahe
             code="date_range",
         )
     return value
+
+
+SEAL_MAX_BYTES = 2 * 1024 * 1024
+SEAL_MAX_SIDE = 3000
+SEAL_MIN_SIDE = 100
+
+
+def validate_seal_image(upload) -> None:
+    """A unit's seal (印章图片) must really be a PNG, by content not by name: Pillow opens
+    and verifies it; at most 2 MB and 3000 pixels a side, at least 100."""
+    from PIL import Image, UnidentifiedImageError
+
+    if upload is None or upload is False:
+        return
+    size = getattr(upload, "size", None)
+    if size is not None and size > SEAL_MAX_BYTES:
+        raise ValidationError(_("印章图片不能超过2MB。"), code="seal_size")
+    try:
+        upload.seek(0)
+        with Image.open(upload) as image:
+            fmt, (width, height) = image.format, image.size
+            image.verify()
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError,
+            Image.DecompressionBombError) as exc:
+        raise ValidationError(_("印章文件不是有效的图片或已损坏。"), code="seal_corrupt") from exc
+    finally:
+        upload.seek(0)
+    if fmt != "PNG":
+        raise ValidationError(
+            _("印章图片须为透明背景的 PNG 文件（上传的是 %(fmt)s）。") % {"fmt": fmt or "未知格式"},
+            code="seal_format",
+        )
+    if max(width, height) > SEAL_MAX_SIDE or min(width, height) < SEAL_MIN_SIDE:
+        raise ValidationError(
+            _("印章图片尺寸须在%(min)d至%(max)d像素之间（上传的是 %(w)d×%(h)d）。")
+            % {"min": SEAL_MIN_SIDE, "max": SEAL_MAX_SIDE, "w": width, "h": height},
+            code="seal_dimensions",
+        )

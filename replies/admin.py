@@ -1,9 +1,12 @@
 """Admin for replies. Signed replies, counters, keys and feedback are read-only here: every
 change to them goes through replies.services."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
+
+from proposals.validators import validate_seal_image
 
 from .models import (
     DocumentCounter,
@@ -140,8 +143,21 @@ class UnitSigningKeyAdmin(ReadOnlyAdmin):
         return obj is None and request.user.is_superuser
 
 
+class UnitLetterSettingsForm(forms.ModelForm):
+    class Meta:
+        model = UnitLetterSettings
+        fields = ["unit", "seal", "cc", "contact_name", "contact_phone"]
+
+    def clean_seal(self):
+        seal = self.cleaned_data.get("seal")
+        if seal and hasattr(seal, "content_type"):  # a new upload, not the stored file
+            validate_seal_image(seal)
+        return seal
+
+
 @admin.register(UnitLetterSettings)
 class UnitLetterSettingsAdmin(SimpleHistoryAdmin):
+    form = UnitLetterSettingsForm
     list_display = ["unit", "contact_name", "contact_phone"]
     search_fields = ["unit__name"]
 
