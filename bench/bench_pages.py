@@ -110,7 +110,7 @@ def _measure_here(runs: int, warmup: int, timed: bool) -> dict[str, list]:
             if page.user is not None:
                 clients[key].force_login(page.user)
         client = clients[key]
-        for _ in range(warmup if timed else 1):
+        for _ in range(max(warmup, 1)):
             response = client.get(page.url, page.params)
         with CaptureQueriesContext(connection) as ctx:
             response = client.get(page.url, page.params)
@@ -150,7 +150,7 @@ def main() -> int:
         parts = urlsplit(url)
         small_url = parts._replace(path=parts.path + "_small").geturl()
         prepare(small_url, args.small_proposals)
-        small = measure(small_url, runs=0, warmup=0, timed=False)
+        small = measure(small_url, runs=0, warmup=args.warmup, timed=False)
 
     base_p50 = big["baseline: login page"][0] or 1.0
     print(f"\nPages at {args.proposals:,} proposals (PostgreSQL, test Client, "
