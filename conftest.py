@@ -42,17 +42,19 @@ def _is_transactional(request) -> bool:
 
 
 @pytest.fixture(autouse=True)
-def _restore_migration_data(request):
+def _migration_data_for_transactional_tests(request):
     """A transactional test ends by flushing every table, which also removes the holiday
-    calendar that a data migration seeds. Put it back so the tests after it see the
-    database as migrations left it."""
-    yield
-    if not _is_transactional(request):
-        return
-    from proposals.models import CalendarYear
-    from proposals.services import holidays_replace_year, package_days, package_years
+    calendar that a data migration seeds; pytest-django runs the transactional tests last,
+    so only they can meet a flushed database. Seed it again before each of them."""
+    if _is_transactional(request):
+        request.getfixturevalue("django_db_setup")
+        with request.getfixturevalue("django_db_blocker").unblock():
+            from proposals.models import CalendarYear
+            from proposals.services import holidays_replace_year, package_days, package_years
 
-    if CalendarYear.objects.exists():
-        return
-    for year in package_years():
-        holidays_replace_year(year=year, days=package_days(year), source="chinese_calendar")
+            if not CalendarYear.objects.exists():
+                for year in package_years():
+                    holidays_replace_year(
+                        year=year, days=package_days(year), source="chinese_calendar"
+                    )
+    yield

@@ -1,5 +1,5 @@
-"""Transactional tests flush the database; the seeded holiday calendar must survive them
-for the tests that come after (see conftest._restore_migration_data)."""
+"""Transactional tests flush the database at their end and run after the others; the
+seeded holiday calendar must be there for each of them (conftest seeds it again)."""
 
 import pytest
 
@@ -11,6 +11,6 @@ def test_it_runs_a_transactional_test_first():
     assert CalendarYear.objects.filter(year=2025).exists()
 
 
-@pytest.mark.django_db
-def test_it_still_has_the_seeded_calendar_afterwards():
+@pytest.mark.django_db(transaction=True)
+def test_it_has_the_seeded_calendar_in_the_next_transactional_test_too():
     assert CalendarYear.objects.filter(year=2025).exists()
