@@ -47,7 +47,13 @@ ASSIGN_ROWS = 6
 def proposal_list(request: HttpRequest) -> HttpResponse:
     require_clerk(request)
     user = request.user
-    form = ProposalFilterForm(request.GET or None, user=user)
+    params = request.GET.copy()
+    if "session" not in params:
+        # Clerks work on the current session; "全部届次" is one choice away.
+        current = selectors.sessions_managed_by(user).filter(is_current=True).first()
+        if current is not None:
+            params["session"] = str(current.pk)
+    form = ProposalFilterForm(params, user=user)
     proposals = (
         selectors.proposals_managed_by(user)
         .select_related("session", "lead_proposer")
@@ -67,7 +73,8 @@ def proposal_list(request: HttpRequest) -> HttpResponse:
                 match |= Q(number=int(q.lstrip("第").rstrip("号")))
             proposals = proposals.filter(match)
         if data["session"]:
-            proposals = proposals.filter(session=data["session"])
+            # Within one session the (session, number) unique index gives the order.
+            proposals = proposals.filter(session=data["session"]).order_by("number")
         if data["status"]:
             proposals = proposals.filter(status=data["status"])
         if data["unit"]:
