@@ -87,3 +87,20 @@ def test_it_warns_when_a_due_date_falls_in_a_year_without_holiday_data(client, s
     s.co.save()
     html = client.get(reverse("home")).content.decode()
     assert "2027" in html and "节假日" in html
+
+
+def test_it_counts_all_open_work_but_lists_the_most_urgent(client, s, monkeypatch):
+    from proposals import views
+    from proposals.tests.factories import AssignmentFactory, ProposalFactory
+
+    later = AssignmentFactory(
+        unit=s.co.unit,
+        proposal=ProposalFactory(session=s.proposal.session, title="关于较晚到期事项的提案"),
+        due_on=s.co.due_on + dt.timedelta(days=30),
+    )
+    monkeypatch.setattr(views, "WORK_LIST_ROWS", 1)
+    client.force_login(s.users["co"])
+    html = client.get(reverse("home")).content.decode()
+    assert "共2件待办" in html
+    assert s.proposal.title in html
+    assert later.proposal.title not in html

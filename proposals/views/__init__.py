@@ -4,6 +4,7 @@ Permission checks live in _access.py (built on proposals.selectors)."""
 import datetime as dt
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -11,6 +12,7 @@ from django.utils import timezone
 from .. import selectors
 
 DUE_SOON_DAYS = 7
+WORK_LIST_ROWS = 50
 
 
 @login_required
@@ -23,7 +25,14 @@ def home(request: HttpRequest) -> HttpResponse:
         return redirect("proposals:proposal_list")
     today = timezone.localdate()
     soon = today + dt.timedelta(days=DUE_SOON_DAYS)
-    assignments = list(selectors.open_assignments_of(user)[:200])
+    open_work = selectors.open_assignments_of(user)
+    # The counts cover all open work; the list shows the most urgent (soonest due) first.
+    totals = open_work.aggregate(
+        total=Count("pk"),
+        overdue=Count("pk", filter=Q(due_on__lt=today)),
+        due_soon=Count("pk", filter=Q(due_on__gte=today, due_on__lte=soon)),
+    )
+    assignments = list(open_work[:WORK_LIST_ROWS])
     for a in assignments:
         a.is_overdue = a.due_on < today
         a.is_due_soon = not a.is_overdue and a.due_on <= soon
@@ -33,9 +42,10 @@ def home(request: HttpRequest) -> HttpResponse:
         "today": today,
         "units": units,
         "assignments": assignments,
+        "open_total": totals["total"],
         "tasks": selectors.open_tasks_of(user)[:50],
         "is_clerk": selectors.is_clerk(user),
-        "overdue_count": sum(a.is_overdue for a in assignments),
-        "due_soon_count": sum(a.is_due_soon for a in assignments),
+        "overdue_count": totals["overdue"],
+        "due_soon_count": totals["due_soon"],
     }
     return render(request, "proposals/home.html", context)
