@@ -171,10 +171,3 @@ LOGGING = {
         "axes": {"level": "WARNING"},
     },
 }
-
-# Deployment-local knobs of the product.
-PROPOSALS = {
-    # How many years after the latest holiday year a due date may be computed without
-    # data: none. A missing year is an error naming the year (see proposals.calendar).
-    "DEFAULT_ANSWER_CLASSES": ["A", "B", "C"],
-}
