@@ -2,11 +2,11 @@
 
 Set-based: the milestone of every open assignment is computed in SQL (a CASE over the due
 date and the session's reminder days, with the working-day thresholds computed once from
-one preloaded WorkingCalendar); the rows are streamed in batches, those that already have
-their notice are dropped, and the rest are inserted with ON CONFLICT DO NOTHING
-against the unique (assignment, milestone, due date) constraint. The number of queries is
-a small constant plus two per batch (look up existing notices, INSERT), whatever the
-number of assignments.
+one preloaded WorkingCalendar), and the notices are written by one INSERT ... SELECT that
+leaves out those already sent (NOT EXISTS) and skips, ON CONFLICT DO NOTHING, any that an
+overlapping scan writes at the same moment, against the unique (assignment, milestone,
+due date) constraint. No row passes through Python: the number of queries is a small
+constant whatever the number of assignments.
 
 A missed day is caught up: a due date 2 working days away that never got its "7 days"
 reminder gets the tightest milestone that applies ("3 days"), not both.
@@ -17,8 +17,8 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db import transaction
-from django.db.models import Case, CharField, Exists, OuterRef, Q, Value, When
+from django.db import connection, transaction
+from django.db.models import Case, CharField, Exists, F, OuterRef, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -40,8 +40,6 @@ def due_in(days: int) -> str:
 class ScanResult:
     today: dt.date
     created: int = 0
-    candidates: int = 0
-    batches: int = 0
     warnings: list[str] = field(default_factory=list)
 
 
@@ -77,17 +75,8 @@ def _thresholds(today: dt.date, days: Iterable[int], result: ScanResult) -> dict
     return found
 
 
-def _kind(milestone: str) -> str:
-    if milestone == OVERDUE:
-        return Notice.Kind.OVERDUE
-    if milestone == DUE_TODAY:
-        return Notice.Kind.DUE_TODAY
-    return Notice.Kind.DUE_SOON
-
-
 def pending_deadline_rows(today: dt.date, result: ScanResult | None = None):
-    """Open assignments that have reached a milestone today (notified or not: the scan
-    skips those already notified batch by batch)."""
+    """Open assignments that have reached a milestone today, notified or not."""
     result = result or ScanResult(today=today)
     groups = _reminder_groups()
     thresholds = _thresholds(today, (n for key in groups for n in key), result)
@@ -117,64 +106,59 @@ def pending_deadline_rows(today: dt.date, result: ScanResult | None = None):
         .exclude(Q(role=Assignment.Role.CO) & Exists(section_in))
         .annotate(milestone=Case(*whens, default=Value(""), output_field=CharField()))
         .exclude(milestone="")
-        .order_by("pk")  # batches are pk ranges: cheap to check for existing notices
+        .order_by()
         .values("pk", "unit_id", "due_on", "milestone")
     )
 
 
-def scan_deadlines(*, today: dt.date | None = None, batch_size: int = 5000) -> ScanResult:
-    """Create the day's deadline notices and queue their e-mail. Safe to run twice."""
+def scan_deadlines(*, today: dt.date | None = None) -> ScanResult:
+    """Create the day's deadline notices and queue their e-mail. Safe to run twice, and
+    two scans at once write each notice once."""
     today = today or timezone.localdate()
     result = ScanResult(today=today)
     with transaction.atomic():
-        before = Notice.objects.count()
-        rows = pending_deadline_rows(today, result)
-        batch: list[dict] = []
-        for row in rows.iterator(chunk_size=batch_size):
-            result.candidates += 1
-            batch.append(row)
-            if len(batch) >= batch_size:
-                _insert(batch, result)
-                batch = []
-        if batch:
-            _insert(batch, result)
-        result.created = Notice.objects.count() - before
+        result.created = _insert_notices(pending_deadline_rows(today, result), today)
         if result.created > 0:
             queue_notice_emails()
-    logger.info(
-        "deadline scan %s: %d candidates, %d notices created in %d batches",
-        today, result.candidates, result.created, result.batches,
-    )
+    logger.info("deadline scan %s: %d notices created", today, result.created)
     return result
 
 
-def _insert(rows: list[dict], result: ScanResult) -> None:
-    """Insert the batch's notices that do not exist yet: one SELECT (the batch's range of
-    assignment ids, on the foreign-key index) and one INSERT per batch. Checking per batch
-    rather than with a correlated NOT EXISTS keeps the plan cheap even when the notice
-    table's statistics are stale (right after a big first scan)."""
-    existing = set(
-        Notice.objects.filter(
-            assignment_id__gte=rows[0]["pk"], assignment_id__lte=rows[-1]["pk"], milestone__gt=""
-        ).values_list("assignment_id", "milestone", "due_on")
+def _insert_notices(rows, today: dt.date) -> int:
+    """INSERT ... SELECT the notices of `rows` not sent yet; returns how many were written.
+
+    The text is not stored: Notice.text renders it from the milestone and the proposal,
+    which keeps the rows (and the scan) small."""
+    already = Notice.objects.filter(
+        assignment=OuterRef("pk"), milestone=OuterRef("milestone"), due_on=OuterRef("due_on")
     )
-    # The text is not stored: Notice.text renders it from the milestone and the proposal,
-    # which keeps the rows (and the scan) small.
-    notices = [
-        Notice(
-            unit_id=row["unit_id"],
-            assignment_id=row["pk"],
-            kind=_kind(row["milestone"]),
-            milestone=row["milestone"],
-            due_on=row["due_on"],
-        )
-        for row in rows
-        if (row["pk"], row["milestone"], row["due_on"]) not in existing
-    ]
-    result.batches += 1
-    if notices:
-        # ignore_conflicts: a notice an overlapping scan has just written is skipped.
-        Notice.objects.bulk_create(notices, ignore_conflicts=True, batch_size=len(notices))
+    kind = Case(
+        When(milestone=OVERDUE, then=Value(Notice.Kind.OVERDUE.value)),
+        When(milestone=DUE_TODAY, then=Value(Notice.Kind.DUE_TODAY.value)),
+        default=Value(Notice.Kind.DUE_SOON.value),
+        output_field=CharField(),
+    )
+    select = rows.exclude(Exists(already)).values(
+        n_assignment=F("pk"), n_unit=F("unit_id"), n_due=F("due_on"),
+        n_milestone=F("milestone"), n_kind=kind,
+    )
+    sql, params = select.query.sql_with_params()
+    meta, qn = Notice._meta, connection.ops.quote_name
+    columns = ", ".join(
+        qn(meta.get_field(name).column)
+        for name in ("assignment", "unit", "due_on", "milestone", "kind", "message",
+                     "created_at")
+    )
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    # "WHERE 1 = 1" keeps SQLite from reading ON CONFLICT as part of the SELECT.
+    statement = (
+        f"INSERT INTO {qn(meta.db_table)} ({columns}) "
+        f"SELECT p.n_assignment, p.n_unit, p.n_due, p.n_milestone, p.n_kind, %s, %s "
+        f"FROM ({sql}) AS p WHERE 1 = 1 ON CONFLICT DO NOTHING"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(statement, ["", now, *params])
+        return max(cursor.rowcount, 0)
 
 
 def due_date_warnings(dates: Iterable[dt.date | None]) -> list[str]:

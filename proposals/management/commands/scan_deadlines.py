@@ -10,19 +10,18 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--today", help="按指定日期扫描（YYYY-MM-DD），用于测试")
-        parser.add_argument("--batch-size", type=int, default=5000)
 
-    def handle(self, *args, today=None, batch_size=5000, **options):
+    def handle(self, *args, today=None, **options):
         day = None
         if today:
             try:
                 day = dt.date.fromisoformat(today)
             except ValueError as exc:
                 raise CommandError(f"--today 日期格式应为 YYYY-MM-DD：{today}") from exc
-        result = scan_deadlines(today=day, batch_size=batch_size)
+        result = scan_deadlines(today=day)
         for warning in result.warnings:
             self.stderr.write(self.style.WARNING(warning))
         self.stdout.write(
-            f"{result.today.isoformat()}：待提醒 {result.candidates} 条，"
-            f"新建提醒 {result.created} 条。"
+            f"{result.today.isoformat()}：新建提醒 {result.created} 条"
+            f"（已提醒过的不再重复）。"
         )
