@@ -208,3 +208,28 @@ def test_it_renders_a_copy_button_for_each_body_paragraph(earlier):
     ids = {p.text: p.pk for p in earlier["elevator"].paragraphs.all()}
     # The compose view copies the paragraph named by the button (if it offered it).
     assert f'name="op" value="reuse-{ids["2023年全市完成加装电梯120台。"]}"' in html
+
+
+def test_the_two_step_query_ranks_like_scoring_every_document():
+    """Index.query nominates candidates by its heaviest bigrams only; on a corpus of many
+    overlapping documents it must still return what scoring every document returns."""
+    import random
+
+    from insights.similarity import Index, bigrams
+
+    rng = random.Random(7)
+    phrases = [text for _label, title, content in LABELLED for text in (title, content)]
+    docs = {
+        i: "，".join(rng.sample(phrases, 3)) + rng.choice(["停车", "电梯", "污水", "近视"])
+        for i in range(1, 601)
+    }
+    index = Index(docs)
+    for key in rng.sample(sorted(docs), 40):
+        query = index.vector(bigrams(docs[key]))
+        every = sorted(
+            ((k, Index.cosine(query, vector)) for k, vector in index.vectors.items() if k != key),
+            key=lambda item: (-item[1], item[0]),
+        )[:5]
+        found = index.query(docs[key], limit=5, exclude=[key])
+        assert [k for k, _ in found] == [k for k, _ in every]
+        assert [round(s, 9) for _, s in found] == [round(s, 9) for _, s in every]
