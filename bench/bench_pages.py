@@ -97,7 +97,7 @@ def _measure_here(runs: int, warmup: int, timed: bool) -> dict[str, list]:
     django.setup()
     from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
+    from django.test.utils import CaptureQueriesContext, override_settings
 
     from proposals.tests.scale_pages import scale_pages
 
@@ -110,16 +110,17 @@ def _measure_here(runs: int, warmup: int, timed: bool) -> dict[str, list]:
             if page.user is not None:
                 clients[key].force_login(page.user)
         client = clients[key]
-        for _ in range(max(warmup, 1)):
-            response = client.get(page.url, page.params)
-        with CaptureQueriesContext(connection) as ctx:
-            response = client.get(page.url, page.params)
-        queries = len(ctx.captured_queries)
-        times = []
-        for _ in range(runs if timed else 0):
-            started = time.perf_counter()
-            client.get(page.url, page.params)
-            times.append((time.perf_counter() - started) * 1000)
+        with override_settings(**page.settings):
+            for _ in range(max(warmup, 1)):
+                response = client.get(page.url, page.params)
+            with CaptureQueriesContext(connection) as ctx:
+                response = client.get(page.url, page.params)
+            queries = len(ctx.captured_queries)
+            times = []
+            for _ in range(runs if timed else 0):
+                started = time.perf_counter()
+                client.get(page.url, page.params)
+                times.append((time.perf_counter() - started) * 1000)
         if times:
             times.sort()
             p50 = statistics.median(times)

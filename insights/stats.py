@@ -15,9 +15,14 @@ Definitions (shown on the page, in Chinese, by DEFINITIONS):
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+import hashlib
+from collections import Counter
+from dataclasses import dataclass, field, fields
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -102,6 +107,7 @@ class Dashboard:
     overdue: list[Assignment]
     units: list[UnitRow] = field(default_factory=list)
     overdue_total: int | None = None  # when `overdue` holds only the first rows
+    computed_at: dt.datetime = field(default_factory=timezone.now)  # shown: 数据截至
 
     @property
     def overdue_count(self) -> int:
@@ -143,14 +149,6 @@ def answering_assignments(session: Session, unit: Unit | None = None) -> QuerySe
     return queryset
 
 
-def _with_reply_flags(queryset: QuerySet[Assignment]) -> QuerySet[Assignment]:
-    signed = Reply.objects.filter(assignment=OuterRef("pk"), state__in=FROZEN_STATES)
-    return queryset.annotate(
-        has_reply=Exists(signed),
-        has_reply_on_time=Exists(signed.filter(signed_on__lte=OuterRef("due_on"))),
-    )
-
-
 def _overdue(session: Session, unit: Unit | None, today: dt.date) -> QuerySet[Assignment]:
     queryset = Assignment.objects.filter(
         proposal__session=session, state__in=Assignment.OPEN_STATES, due_on__lt=today
@@ -166,7 +164,10 @@ def dashboard(
 ) -> Dashboard:
     """The figures of `session`, for one `unit` or all. `units`, when given, limits the
     per-unit ranking to those units (a unit's people see only their own rows).
-    `overdue_limit` keeps only the first overdue rows (a page), with their total."""
+    `overdue_limit` keeps only the first overdue rows (a page), with their total.
+
+    The per-unit rows are computed once, for every unit, and the totals are their sums
+    (or the one unit's row): six queries over the session whatever its size."""
     today = today or timezone.localdate()
 
     proposals = Proposal.objects.filter(session=session)
@@ -185,27 +186,20 @@ def dashboard(
     )
     status_counts = [(s.value, s.label, by_status.get(s.value, 0)) for s in Proposal.Status]
 
-    answering = answering_assignments(session, unit)
-    totals = _with_reply_flags(answering).aggregate(
-        assigned=Count("pk"),
-        replied=Count("pk", filter=Q(has_reply=True)),
-        on_time=Count("pk", filter=Q(has_reply_on_time=True)),
-    )
-
-    feedback = Feedback.objects.filter(reply__assignment__in=answering)
-    by_satisfaction = dict(
-        feedback.order_by().values_list("satisfaction").annotate(n=Count("pk")).values_list(
-            "satisfaction", "n"
-        )
-    )
+    rows, by_satisfaction = _unit_rows(session, today)
+    counted = [r for r in rows.values() if unit is None or r.unit_id == unit.pk]
+    satisfaction = Counter()
+    for unit_id, counts in by_satisfaction.items():
+        if unit is None or unit_id == unit.pk:
+            satisfaction.update(counts)
     feedback_counts = [
-        (s.value, s.label, by_satisfaction.get(s.value, 0)) for s in Feedback.Satisfaction
+        (s.value, s.label, satisfaction.get(s.value, 0)) for s in Feedback.Satisfaction
     ]
 
     # Not superseded, as an anti-join: the planner misjudges the reverse one-to-one's
     # IS NULL and probes every reply (250 ms at 30,000 replies).
     current_replies = Reply.objects.filter(
-        assignment__in=answering, state__in=FROZEN_STATES
+        assignment__in=answering_assignments(session, unit), state__in=FROZEN_STATES
     ).exclude(Exists(Reply.objects.filter(supersedes=OuterRef("pk"))))
     by_class = dict(
         current_replies.order_by().values_list("category").annotate(n=Count("pk")).values_list(
@@ -223,73 +217,134 @@ def dashboard(
     )
     overdue_total = None
     if overdue_limit is not None:
-        overdue_total = overdue_rows.count()
+        overdue_total = sum(row.overdue for row in counted)
         overdue_rows = overdue_rows[:overdue_limit]
     overdue = list(overdue_rows)
     for assignment in overdue:
         assignment.days_overdue = (today - assignment.due_on).days
 
+    allowed = None if units is None else {u.pk for u in units}
     return Dashboard(
         session=session,
         unit=unit,
         today=today,
         status_counts=status_counts,
         proposal_total=sum(n for _, _, n in status_counts),
-        assigned=totals["assigned"],
-        replied=totals["replied"],
-        on_time=totals["on_time"],
+        assigned=sum(row.assigned for row in counted),
+        replied=sum(row.replied for row in counted),
+        on_time=sum(row.on_time for row in counted),
         feedback_counts=feedback_counts,
         class_counts=class_counts,
         overdue=overdue,
         overdue_total=overdue_total,
-        units=unit_ranking(session=session, units=units, today=today),
+        units=_ranked(row for row in rows.values() if allowed is None or row.unit_id in allowed),
     )
+
+
+def data_version() -> tuple:
+    """A value that changes whenever anything the figures are computed from changes: the
+    highest history id of each such model (the application writes every change through
+    django-simple-history) and the highest id of its table (rows inserted in bulk, without
+    history). One query of index lookups."""
+    qn = connection.ops.quote_name
+    parts = []
+    for model in (Proposal, Assignment, Reply, Feedback, Unit, Session):
+        history = model.history.model._meta
+        parts.append(f"(SELECT MAX({qn('history_id')}) FROM {qn(history.db_table)})")
+        parts.append(f"(SELECT MAX({qn(model._meta.pk.column)}) FROM {qn(model._meta.db_table)})")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(parts))
+        return tuple(cursor.fetchone())
+
+
+# In the key: a cached board of an older shape (after an upgrade) is never read back.
+_CACHED_SHAPE = tuple(f.name for f in fields(Dashboard)) + tuple(f.name for f in fields(UnitRow))
+
+
+def cached_dashboard(
+    *, session: Session, unit: Unit | None = None, units: list[Unit] | None = None,
+    today: dt.date | None = None, overdue_limit: int | None = None,
+) -> Dashboard:
+    """dashboard(), kept in the cache for STATS_CACHE_SECONDS under a key that holds
+    data_version(): a change anywhere is seen at once, and an unchanged session costs one
+    query. 0 seconds turns the cache off."""
+    seconds = settings.STATS_CACHE_SECONDS
+    today = today or timezone.localdate()
+    if seconds <= 0:
+        return dashboard(
+            session=session, unit=unit, units=units, today=today, overdue_limit=overdue_limit
+        )
+    scope = (
+        session.pk, unit and unit.pk, units and sorted(u.pk for u in units), today.isoformat(),
+        overdue_limit, data_version(), _CACHED_SHAPE,
+    )
+    key = "insights:dashboard:" + hashlib.sha256(repr(scope).encode()).hexdigest()
+    board = cache.get(key)
+    if board is None:
+        board = dashboard(
+            session=session, unit=unit, units=units, today=today, overdue_limit=overdue_limit
+        )
+        cache.set(key, board, seconds)
+    return board
 
 
 def unit_ranking(
     *, session: Session, units: list[Unit] | None = None, today: dt.date | None = None
 ) -> list[UnitRow]:
     """One row per unit with work in the session, best 办复率 first (then 按期办复率,
-    then 满意率). Three grouped queries."""
-    today = today or timezone.localdate()
-    answering = answering_assignments(session)
-    overdue = _overdue(session, None, today)
-    feedback = Feedback.objects.filter(reply__assignment__in=answering)
-    if units is not None:
-        answering = answering.filter(unit__in=units)
-        overdue = overdue.filter(unit__in=units)
-        feedback = feedback.filter(reply__unit__in=units)
+    then 满意率); only the rows of `units` when given."""
+    rows, _satisfaction = _unit_rows(session, today or timezone.localdate())
+    allowed = None if units is None else {u.pk for u in units}
+    return _ranked(row for row in rows.values() if allowed is None or row.unit_id in allowed)
 
+
+def _unit_rows(
+    session: Session, today: dt.date
+) -> tuple[dict[int, UnitRow], dict[int, Counter]]:
+    """Every unit's row of the session, and its feedback by satisfaction. Three grouped
+    queries; replies are joined (LEFT JOIN on the signed ones, counted distinct) rather
+    than probed per assignment with EXISTS, which costs twice as much at 30,000 rows."""
+    answering = answering_assignments(session)
     rows: dict[int, UnitRow] = {}
     grouped = (
-        _with_reply_flags(answering)
+        answering.annotate(
+            signed=FilteredRelation("replies", condition=Q(replies__state__in=FROZEN_STATES))
+        )
         .order_by()
         .values("unit_id", "unit__name")
         .annotate(
-            assigned=Count("pk"),
-            replied=Count("pk", filter=Q(has_reply=True)),
-            on_time=Count("pk", filter=Q(has_reply_on_time=True)),
+            assigned=Count("pk", distinct=True),
+            replied=Count("signed__assignment_id", distinct=True),
+            on_time=Count("pk", distinct=True, filter=Q(signed__signed_on__lte=F("due_on"))),
         )
     )
     for g in grouped:
         rows[g["unit_id"]] = UnitRow(
             g["unit_id"], g["unit__name"], g["assigned"], g["replied"], g["on_time"]
         )
+    by_satisfaction: dict[int, Counter] = {}
     for g in (
-        feedback.order_by()
-        .values("reply__unit_id", "reply__unit__name")
-        .annotate(
-            n=Count("pk"), satisfied=Count("pk", filter=Q(satisfaction__in=SATISFIED))
-        )
+        Feedback.objects.filter(reply__assignment__in=answering)
+        .order_by()
+        .values("reply__assignment__unit_id", "reply__assignment__unit__name", "satisfaction")
+        .annotate(n=Count("pk"))
     ):
-        row = rows.setdefault(
-            g["reply__unit_id"], UnitRow(g["reply__unit_id"], g["reply__unit__name"])
-        )
-        row.feedback, row.satisfied = g["n"], g["satisfied"]
-    for g in overdue.order_by().values("unit_id", "unit__name").annotate(n=Count("pk")):
+        unit_id = g["reply__assignment__unit_id"]
+        row = rows.setdefault(unit_id, UnitRow(unit_id, g["reply__assignment__unit__name"]))
+        row.feedback += g["n"]
+        if g["satisfaction"] in SATISFIED:
+            row.satisfied += g["n"]
+        by_satisfaction.setdefault(unit_id, Counter())[g["satisfaction"]] += g["n"]
+    for g in (
+        _overdue(session, None, today).order_by().values("unit_id", "unit__name")
+        .annotate(n=Count("pk"))
+    ):
         row = rows.setdefault(g["unit_id"], UnitRow(g["unit_id"], g["unit__name"]))
         row.overdue = g["n"]
+    return rows, by_satisfaction
 
+
+def _ranked(rows) -> list[UnitRow]:
     def key(row: UnitRow):
         def v(rate: Rate) -> float:
             return -1.0 if rate.value is None else rate.value
@@ -297,4 +352,4 @@ def unit_ranking(
         return (-v(row.reply_rate), -v(row.on_time_rate), -v(row.satisfaction_rate),
                 row.overdue, row.unit_name)
 
-    return sorted(rows.values(), key=key)
+    return sorted(rows, key=key)

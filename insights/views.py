@@ -66,7 +66,9 @@ def _dashboard_scope(request: HttpRequest, session: Session) -> tuple[Unit | Non
 def _board(request: HttpRequest, session_id: int | None, overdue_limit: int | None = None):
     session = _get_session(request, session_id)
     unit, units = _dashboard_scope(request, session)
-    board = stats.dashboard(session=session, unit=unit, units=units, overdue_limit=overdue_limit)
+    board = stats.cached_dashboard(
+        session=session, unit=unit, units=units, overdue_limit=overdue_limit
+    )
     return board, units
 
 

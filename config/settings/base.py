@@ -128,6 +128,9 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+# The statistics dashboard is kept this long in the cache, under a key that changes with
+# any change to the data (insights.stats.cached_dashboard); 0 computes it on every request.
+STATS_CACHE_SECONDS = env.int("STATS_CACHE_SECONDS", default=600)
 CELERY_TASK_ALWAYS_EAGER = env.bool(
     "CELERY_TASK_ALWAYS_EAGER", default=CELERY_BROKER_URL == "memory://"
 )

@@ -19,3 +19,6 @@ WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
 # Login rate limiting off: tests log in with client.login; the axes test turns it on.
 AXES_ENABLED = False
+# Computed on every request: tests compare figures after writes that bypass history
+# (queryset.update); the cache has its own tests, which turn it on.
+STATS_CACHE_SECONDS = env.int("STATS_CACHE_SECONDS", default=0)
