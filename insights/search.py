@@ -174,16 +174,14 @@ def _is_staff(user) -> bool:
     return user.is_superuser or selectors.committees_staffed_by(user).exists()
 
 
-def _visible_proposals(user) -> tuple[QuerySet[Proposal], bool]:
-    """selectors.proposals_visible_to(user), and whether the set is large (committee staff).
-
-    People who are not committee staff see only the proposals handed to their units: those
-    ids (a few hundred at most) lead the query, and the plain text test on them is cheaper
-    than the index, so PostgreSQL never tests the assignment rule on every matching one."""
+def _visible_proposals(user) -> QuerySet[Proposal]:
+    """selectors.proposals_visible_to(user); for people who are not committee staff, also
+    narrowed to the proposals handed to their units (a superset of what they may see, on
+    an index), so PostgreSQL never tests the assignment rule on every matching one."""
     visible = selectors.proposals_visible_to(user)
     if _is_staff(user):
-        return visible, True
-    return visible.filter(pk__in=_handed_to_units(user)), False
+        return visible
+    return visible.filter(pk__in=_handed_to_units(user))
 
 
 def _handed_to_units(user) -> QuerySet:
@@ -221,10 +219,10 @@ def search_proposals(user, terms: list[str], *, session=None, limit: int = DEFAU
     The work is bounded (see _proposal_candidates): when a word is found in thousands of
     proposals, those with it in 案由 and a thousand others are scored, not all of them.
     """
-    visible, large = _visible_proposals(user)
+    visible = _visible_proposals(user)
     if session is not None:
         visible = visible.filter(session=session)
-    if large:
+    if connection.vendor == "postgresql":
         candidates = _proposal_candidates(visible, terms)
     else:
         candidates = visible
@@ -297,9 +295,10 @@ def search_sections(user, terms: list[str], *, session=None, limit: int = DEFAUL
 def _sections_in_sql(user, queryset, terms: list[str], limit: int) -> list[tuple[Section, float]]:
     """PostgreSQL keeps JSON as jsonb, whose text form has the characters as they are, so
     the test and the score run in the database (on at most MAX_CANDIDATES sections)."""
-    if _is_staff(user):  # many visible sections: let the index find the candidates
-        queryset = _bigram_where(queryset, SECTION_TEXT, terms)
-    else:  # few: start from the proposals handed to the person's units (a superset)
+    # The index finds the candidates: a big unit handles thousands of proposals, and
+    # testing the text of all their sections costs more than the index lookup.
+    queryset = _bigram_where(queryset, SECTION_TEXT, terms)
+    if not _is_staff(user):  # and a superset of what the person may see, on an index
         queryset = queryset.filter(assignment__proposal__in=_handed_to_units(user))
     # No ORDER BY: PostgreSQL stops once it has enough (see _proposal_candidates).
     candidates = list(queryset.order_by().values_list("pk", flat=True)[:MAX_CANDIDATES])
@@ -344,9 +343,8 @@ def search_replies(user, terms: list[str], *, session=None, limit: int = DEFAULT
     paragraphs = ReplyParagraph.objects.filter(reply_visibility(user, prefix="reply__"))
     if session is not None:
         paragraphs = paragraphs.filter(reply__proposal__session=session)
-    if _is_staff(user):
-        paragraphs = _bigram_where(paragraphs, PARAGRAPH_TEXT, terms, any_term=True)
-    else:
+    paragraphs = _bigram_where(paragraphs, PARAGRAPH_TEXT, terms, any_term=True)
+    if not _is_staff(user):  # as in _sections_in_sql
         paragraphs = paragraphs.filter(reply__proposal__in=_handed_to_units(user))
     match_any = Q()
     for term in terms:

@@ -171,3 +171,19 @@ def test_it_uses_the_bigram_index_on_postgresql(require_postgres, data):
         plan = "\n".join(row[0] for row in cursor.fetchall())
         cursor.execute("SET enable_seqscan = on")
     assert "insights_proposal_bigrams" in plan
+
+
+def test_the_search_indexes_take_new_rows_at_once_on_postgresql(require_postgres, data):
+    """No GIN pending list (migration 0003): a search never reads unsorted new entries."""
+    names = ["insights_proposal_bigrams", "insights_proposal_title_bigrams",
+             "insights_section_bigrams", "insights_replyparagraph_bigrams"]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relname, reloptions FROM pg_class WHERE relname = ANY(%s)", [names]
+        )
+        options = dict(cursor.fetchall())
+        cursor.execute("CREATE EXTENSION IF NOT EXISTS pgstattuple")
+        cursor.execute("SELECT pending_tuples FROM pgstatginindex('insights_proposal_bigrams')")
+        pending = cursor.fetchone()[0]
+    assert options == {name: ["fastupdate=off"] for name in names}
+    assert pending == 0  # the fixture's proposals went straight into the index
