@@ -229,7 +229,8 @@ def main() -> None:
     print(line("search() as committee clerk (sees all)", as_clerk))
     print(line("search() as unit handler (scoped)", as_unit))
     print(line("proposals only, as committee clerk", only_proposals))
-    for name, values in (("full search, clerk", as_clerk), ("proposals only", only_proposals)):
+    for name, values in (("full search, clerk", as_clerk), ("full search, unit", as_unit),
+                         ("proposals only", only_proposals)):
         p95 = percentile(values, 0.95)
         print(f"{name}: p95 / baseline p95 = {p95 / percentile(baseline, 0.95):.0f}x; "
               f"target p95 < 200 ms: {'OK' if p95 < 200 else 'MISSED'}")

@@ -36,6 +36,7 @@ MAX_TERMS = 5
 MAX_TERM_CHARS = 50
 DEFAULT_LIMIT = 20
 MAX_CANDIDATES = 500
+SCAN_AT_MOST = 2000  # proposals handed to a person's units: more, and the index is used
 SNIPPET_CHARS = 40
 
 # Keep these in step with the indexed expressions of migration 0002.
@@ -184,6 +185,19 @@ def _visible_proposals(user) -> QuerySet[Proposal]:
     return visible.filter(pk__in=_handed_to_units(user))
 
 
+def _use_index(user) -> bool:
+    """Whether the bigram index should find the candidates (PostgreSQL only). For the
+    committee's staff, always. For a unit's people it depends on the unit: testing the text
+    of a few hundred proposals handed to it is cheaper than reading the index entries of a
+    common word across the whole database, but a big unit handles thousands, and then the
+    index wins. One bounded count decides."""
+    if connection.vendor != "postgresql":
+        return False
+    if _is_staff(user):
+        return True
+    return _handed_to_units(user)[:SCAN_AT_MOST + 1].count() > SCAN_AT_MOST
+
+
 def _handed_to_units(user) -> QuerySet:
     """Ids of the proposals ever handed to the person's units (withdrawn too): everything a
     unit's people may see hangs from one of these."""
@@ -222,7 +236,7 @@ def search_proposals(user, terms: list[str], *, session=None, limit: int = DEFAU
     visible = _visible_proposals(user)
     if session is not None:
         visible = visible.filter(session=session)
-    if connection.vendor == "postgresql":
+    if _use_index(user):
         candidates = _proposal_candidates(visible, terms)
     else:
         candidates = visible
@@ -295,10 +309,9 @@ def search_sections(user, terms: list[str], *, session=None, limit: int = DEFAUL
 def _sections_in_sql(user, queryset, terms: list[str], limit: int) -> list[tuple[Section, float]]:
     """PostgreSQL keeps JSON as jsonb, whose text form has the characters as they are, so
     the test and the score run in the database (on at most MAX_CANDIDATES sections)."""
-    # The index finds the candidates: a big unit handles thousands of proposals, and
-    # testing the text of all their sections costs more than the index lookup.
-    queryset = _bigram_where(queryset, SECTION_TEXT, terms)
-    if not _is_staff(user):  # and a superset of what the person may see, on an index
+    if _use_index(user):
+        queryset = _bigram_where(queryset, SECTION_TEXT, terms)
+    if not _is_staff(user):  # a superset of what the person may see, on an index
         queryset = queryset.filter(assignment__proposal__in=_handed_to_units(user))
     # No ORDER BY: PostgreSQL stops once it has enough (see _proposal_candidates).
     candidates = list(queryset.order_by().values_list("pk", flat=True)[:MAX_CANDIDATES])
@@ -343,7 +356,8 @@ def search_replies(user, terms: list[str], *, session=None, limit: int = DEFAULT
     paragraphs = ReplyParagraph.objects.filter(reply_visibility(user, prefix="reply__"))
     if session is not None:
         paragraphs = paragraphs.filter(reply__proposal__session=session)
-    paragraphs = _bigram_where(paragraphs, PARAGRAPH_TEXT, terms, any_term=True)
+    if _use_index(user):
+        paragraphs = _bigram_where(paragraphs, PARAGRAPH_TEXT, terms, any_term=True)
     if not _is_staff(user):  # as in _sections_in_sql
         paragraphs = paragraphs.filter(reply__proposal__in=_handed_to_units(user))
     match_any = Q()

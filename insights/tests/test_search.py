@@ -187,3 +187,35 @@ def test_the_search_indexes_take_new_rows_at_once_on_postgresql(require_postgres
         pending = cursor.fetchone()[0]
     assert options == {name: ["fastupdate=off"] for name in names}
     assert pending == 0  # the fixture's proposals went straight into the index
+
+
+def _found(results) -> dict:
+    return {
+        "proposals": [h.proposal.number for h in results.proposals],
+        "sections": [h.obj.pk for h in results.sections],
+        "replies": [h.obj.pk for h in results.replies],
+    }
+
+
+def test_a_unit_search_finds_the_same_by_index_or_by_scan(require_postgres, data, monkeypatch):
+    """A unit's people search their handed proposals' text directly when they are few
+    (SCAN_AT_MOST) and through the index otherwise: the hits must be the same."""
+    import insights.search as module
+
+    for user in (data["u1_user"], data["u2_user"]):
+        assert module._use_index(user) is False  # one or two proposals each
+        by_scan = {q: _found(search(user, q)) for q in ("停车", "智慧 平台", "泊位")}
+        monkeypatch.setattr(module, "SCAN_AT_MOST", 0)
+        assert module._use_index(user) is True
+        by_index = {q: _found(search(user, q)) for q in ("停车", "智慧 平台", "泊位")}
+        monkeypatch.setattr(module, "SCAN_AT_MOST", 2000)
+        assert by_index == by_scan
+    assert by_scan["停车"]["proposals"] == [1, 2]  # u2 (the last) sees p1 (co) and p2
+    assert module._use_index(data["clerk"]) is True
+
+
+def test_only_postgresql_has_the_index_to_use(data):
+    import insights.search as module
+
+    assert module._use_index(data["clerk"]) is (connection.vendor == "postgresql")
+    assert [h.proposal.number for h in search(data["clerk"], "停车").proposals] == [1, 2]
