@@ -49,9 +49,13 @@ def _check_roles(choices: list[UnitChoice]) -> None:
         raise ValidationError(_("同一单位不能重复选择。"), code="duplicate_unit")
 
 
-def _new_assignment(
+def assignment_create(
     *, proposal: Proposal, choice: UnitChoice, assigned_on: dt.date, calendar, actor
 ) -> Assignment:
+    """Hand `proposal` to one unit, with the due date of its role unless the choice sets
+    one. The building block of 交办, adding a unit and approved reassignments: it checks
+    the unit, not the proposal's state, and runs inside the caller's transaction, which
+    holds the proposal's row lock."""
     unit = choice.unit
     if unit.committee_id != proposal.session.committee_id:
         raise ValidationError(
@@ -91,7 +95,7 @@ def proposal_assign(
     assigned_on = assigned_on or timezone.localdate()
     calendar = WorkingCalendar()
     created = [
-        _new_assignment(
+        assignment_create(
             proposal=proposal, choice=c, assigned_on=assigned_on, calendar=calendar, actor=actor
         )
         for c in units
@@ -124,7 +128,7 @@ def assignment_add(
         raise ValidationError(_("该提案已有主办或分办单位。"), code="two_leads")
     if choice.role == Role.SPLIT and Role.LEAD in open_roles:
         raise ValidationError(_("主办与分办不能同时使用。"), code="lead_and_split")
-    return _new_assignment(
+    return assignment_create(
         proposal=proposal,
         choice=choice,
         assigned_on=assigned_on or timezone.localdate(),

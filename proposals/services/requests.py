@@ -12,7 +12,7 @@ from ..models import Assignment, ExtensionRequest, ReassignmentRequest, Unit
 from ..notices import notify_extension_decided, notify_reassignment_decided
 from ..transitions import move
 from ._common import save_as
-from .assignments import UnitChoice, _new_assignment, assignment_withdraw
+from .assignments import UnitChoice, assignment_create, assignment_withdraw
 
 Decision = ExtensionRequest.State
 
@@ -172,7 +172,7 @@ def reassignment_request_decide(
         unit = new_unit or request.suggested_unit
         if unit is None:
             raise ValidationError({"new_unit": _("请选择调整后的承办单位。")}, code="required")
-        request.new_assignment = _new_assignment(
+        request.new_assignment = assignment_create(
             proposal=old.proposal,
             choice=UnitChoice(unit=unit, role=old.role),
             assigned_on=today or timezone.localdate(),

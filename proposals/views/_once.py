@@ -8,6 +8,9 @@ several processes; see CACHES in config/settings/base.py). If the service then r
 input, the token is released so the corrected form can be sent again.
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from django.core.cache import cache
 
 TOKEN_TTL_SECONDS = 24 * 3600
@@ -28,3 +31,17 @@ def claim(token: str) -> bool:
 def release(token: str) -> None:
     if token:
         cache.delete(_key(token))
+
+
+@contextmanager
+def guard(token: str) -> Iterator[bool]:
+    """Claim `token` for the block; yields whether this is its first use. When the block
+    raises (the service refused the input, or failed), the token is released and the
+    exception goes on, so the corrected form can be sent again."""
+    fresh = claim(token)
+    try:
+        yield fresh
+    except BaseException:
+        if fresh:
+            release(token)
+        raise

@@ -89,22 +89,21 @@ def contact_create(request: HttpRequest, pk: int) -> HttpResponse:
     assignment = get_assignment_for_unit(request, pk, write=True, answering=True)
     form = ContactRecordForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        token = form.cleaned_data["form_token"]
-        if not _once.claim(token):
-            messages.info(request, DUPLICATE)
-            return _back(assignment)
         data = form.cleaned_data
         try:
-            services.contact_record_create(
-                assignment=assignment,
-                contacted_on=data["contacted_on"],
-                method=data["method"],
-                participants=data["participants"],
-                summary=data["summary"],
-                actor=request.user,
-            )
+            with _once.guard(data["form_token"]) as fresh:
+                if not fresh:
+                    messages.info(request, DUPLICATE)
+                    return _back(assignment)
+                services.contact_record_create(
+                    assignment=assignment,
+                    contacted_on=data["contacted_on"],
+                    method=data["method"],
+                    participants=data["participants"],
+                    summary=data["summary"],
+                    actor=request.user,
+                )
         except ValidationError as exc:
-            _once.release(token)
             apply_errors(form, exc)
         else:
             messages.success(request, _("已记录沟通协商情况。"))
@@ -146,15 +145,14 @@ def section_create(request: HttpRequest, pk: int) -> HttpResponse:
     assignment = get_assignment_for_unit(request, pk, write=True)
     form = SectionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        token = form.cleaned_data["form_token"]
-        if not _once.claim(token):
-            messages.info(request, DUPLICATE)
-            return _back(assignment)
         submit = request.POST.get("action") == "submit"
         try:
-            section = _save_section(request, form, assignment=assignment, submit=submit)
+            with _once.guard(form.cleaned_data["form_token"]) as fresh:
+                if not fresh:
+                    messages.info(request, DUPLICATE)
+                    return _back(assignment)
+                section = _save_section(request, form, assignment=assignment, submit=submit)
         except ValidationError as exc:
-            _once.release(token)
             apply_errors(form, exc, SECTION_FIELDS)
         else:
             return _section_saved(request, assignment, section, submit=submit)
@@ -261,19 +259,18 @@ def extension_request(request: HttpRequest, pk: int) -> HttpResponse:
     assignment = get_assignment_for_unit(request, pk, write=True)
     form = ExtensionRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        token = form.cleaned_data["form_token"]
-        if not _once.claim(token):
-            messages.info(request, DUPLICATE)
-            return _back(assignment)
         try:
-            services.extension_request_create(
-                assignment=assignment,
-                requested_due_on=form.cleaned_data["requested_due_on"],
-                reason=form.cleaned_data["reason"],
-                actor=request.user,
-            )
+            with _once.guard(form.cleaned_data["form_token"]) as fresh:
+                if not fresh:
+                    messages.info(request, DUPLICATE)
+                    return _back(assignment)
+                services.extension_request_create(
+                    assignment=assignment,
+                    requested_due_on=form.cleaned_data["requested_due_on"],
+                    reason=form.cleaned_data["reason"],
+                    actor=request.user,
+                )
         except ValidationError as exc:
-            _once.release(token)
             apply_errors(form, exc)
         else:
             messages.success(request, _("延期申请已提交，等待交办员审批。"))
@@ -304,22 +301,20 @@ def reassignment_request(request: HttpRequest, pk: int) -> HttpResponse:
     assignment = get_assignment_for_unit(request, pk, write=True)
     form = ReassignmentRequestForm(request.POST or None, assignment=assignment)
     if request.method == "POST" and form.is_valid():
-        token = form.cleaned_data["form_token"]
-        if not _once.claim(token):
-            messages.info(request, DUPLICATE)
-            return _back(assignment)
         try:
-            services.reassignment_request_create(
-                assignment=assignment,
-                reason=form.cleaned_data["reason"],
-                suggested_unit=form.cleaned_data["suggested_unit"],
-                actor=request.user,
-            )
+            with _once.guard(form.cleaned_data["form_token"]) as fresh:
+                if not fresh:
+                    messages.info(request, DUPLICATE)
+                    return _back(assignment)
+                services.reassignment_request_create(
+                    assignment=assignment,
+                    reason=form.cleaned_data["reason"],
+                    suggested_unit=form.cleaned_data["suggested_unit"],
+                    actor=request.user,
+                )
         except ValidationError as exc:
-            _once.release(token)
             apply_errors(form, exc)
         except MissingHolidayData as exc:
-            _once.release(token)
             form.add_error(None, str(exc))
         else:
             messages.success(request, _("调整申请已提交，等待交办员审批。"))
