@@ -245,15 +245,20 @@ def data_version() -> tuple:
     """A value that changes whenever anything the figures are computed from changes: the
     highest history id of each such model (the application writes every change through
     django-simple-history) and the highest id of its table (rows inserted in bulk, without
-    history). One query of index lookups."""
+    history). Of replies, only changes that leave them signed or sent count: saving a draft,
+    which happens all day, changes no figure. One query of index lookups."""
     qn = connection.ops.quote_name
-    parts = []
+    parts, params = [], []
     for model in (Proposal, Assignment, Reply, Feedback, Unit, Session):
         history = model.history.model._meta
-        parts.append(f"(SELECT MAX({qn('history_id')}) FROM {qn(history.db_table)})")
+        where = ""
+        if model is Reply:
+            where = f" WHERE {qn('state')} IN ({', '.join(['%s'] * len(FROZEN_STATES))})"
+            params += [str(state) for state in FROZEN_STATES]
+        parts.append(f"(SELECT MAX({qn('history_id')}) FROM {qn(history.db_table)}{where})")
         parts.append(f"(SELECT MAX({qn(model._meta.pk.column)}) FROM {qn(model._meta.db_table)})")
     with connection.cursor() as cursor:
-        cursor.execute("SELECT " + ", ".join(parts))
+        cursor.execute("SELECT " + ", ".join(parts), params)
         return tuple(cursor.fetchone())
 
 
