@@ -24,8 +24,14 @@ NS_DECL = (
     'xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" '
     'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
     'xmlns:pic="http://schemas.openxmlformats.org/drawingml/2006/picture" '
-    'xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape"'
+    'xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape" '
+    'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" '
+    'xmlns:v="urn:schemas-microsoft-com:vml" '
+    'xmlns:o="urn:schemas-microsoft-com:office:office" '
+    'xmlns:w10="urn:schemas-microsoft-com:office:word"'
 )
+# No mc:Ignorable: nothing here is ignorable. wps is only used inside mc:Choice Requires="wps"
+# (listing it as ignorable would let a reader drop the shapes); v, o and w10 are standard VML.
 XML_HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 REL_BASE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 
@@ -159,13 +165,15 @@ class Drawings:
     z: int = 0
     media: list[tuple[str, bytes]] = field(default_factory=list)
 
-    def _anchor(self, a: Anchor, name: str, graphic: str) -> str:
+    def _anchor(self, a: Anchor, name: str, graphic: str) -> tuple[str, int, int]:
+        """The w:drawing of a floating graphic, its drawing id and its relativeHeight."""
         self.z += 1
         did = self.next_id
         self.next_id += 1
-        return (
-            '<w:r><w:drawing><wp:anchor distT="0" distB="0" distL="0" distR="0" simplePos="0" '
-            f'relativeHeight="{251658240 + self.z * 1024}" behindDoc="{int(a.behind)}" '
+        height = 251658240 + self.z * 1024
+        drawing = (
+            '<w:drawing><wp:anchor distT="0" distB="0" distL="0" distR="0" simplePos="0" '
+            f'relativeHeight="{height}" behindDoc="{int(a.behind)}" '
             'locked="1" layoutInCell="1" allowOverlap="1">'
             '<wp:simplePos x="0" y="0"/>'
             f'<wp:positionH relativeFrom="{a.rel_h}">{self._pos(a.align, a.x_mm)}</wp:positionH>'
@@ -173,14 +181,34 @@ class Drawings:
             f'<wp:extent cx="{emu(a.w_mm)}" cy="{emu(a.h_mm)}"/>'
             '<wp:effectExtent l="0" t="0" r="0" b="0"/><wp:wrapNone/>'
             f'<wp:docPr id="{did}" name={attr(f"{name} {did}")}/><wp:cNvGraphicFramePr/>'
-            f"{graphic}</wp:anchor></w:drawing></w:r>"
+            f"{graphic}</wp:anchor></w:drawing>"
         )
+        return drawing, did, height
 
     @staticmethod
     def _pos(align: str | None, mm: float) -> str:
         if align:
             return f"<wp:align>{align}</wp:align>"
         return f"<wp:posOffset>{emu(mm)}</wp:posOffset>"
+
+    # wps is a Word 2010 extension: as Word does ([MS-ODRAWXML] 2.2.7.3), each shape also gets
+    # a VML twin in mc:Fallback, which readers without wps (Word 2007, some WPS builds) use.
+    def _shape(self, a: Anchor, name: str, graphic: str, *, vml: str, attrs: str,
+               inner: str = "", shapetype: str = "") -> str:
+        """A wps shape run with its VML fallback: v:<vml> with attrs and children inner."""
+        drawing, did, height = self._anchor(a, name, graphic)
+        style = _vml_style(a, height) + (";v-text-anchor:top" if inner else "")
+        # No w10:wrap type: Word writes none for wrapNone, only the anchor frames.
+        frames = f'anchorx="{_VML_REL_H[a.rel_h]}" anchory="{_VML_REL_V[a.rel_v]}"'
+        fallback = (
+            f'{shapetype}<v:{vml} id={attr(f"{name} {did}")} o:spid="_x0000_s{1024 + did}" '
+            f'style="{style}" {attrs}>{inner}'
+            f'<w10:wrap {frames}/><w10:anchorlock/></v:{vml}>'
+        )
+        return (
+            f'<w:r><mc:AlternateContent><mc:Choice Requires="wps">{drawing}</mc:Choice>'
+            f'<mc:Fallback><w:pict>{fallback}</w:pict></mc:Fallback></mc:AlternateContent></w:r>'
+        )
 
     def rect(self, a: Anchor, color: str, name: str = "Line") -> str:
         """A filled rectangle without outline (one stroke of the red double lines)."""
@@ -193,7 +221,8 @@ class Drawings:
             f'<a:solidFill><a:srgbClr val="{color}"/></a:solidFill><a:ln><a:noFill/></a:ln>'
             '</wps:spPr><wps:bodyPr/></wps:wsp></a:graphicData></a:graphic>'
         )
-        return self._anchor(a, name, graphic)
+        return self._shape(a, name, graphic, vml="rect",
+                           attrs=f'fillcolor="#{color.lower()}" stroked="f"')
 
     def text_box(self, a: Anchor, paragraphs: str, name: str = "Text Box") -> str:
         """A borderless, transparent text box holding the given w:p elements."""
@@ -208,7 +237,13 @@ class Drawings:
             'anchor="t" anchorCtr="0"><a:noAutofit/></wps:bodyPr></wps:wsp>'
             '</a:graphicData></a:graphic>'
         )
-        return self._anchor(a, name, graphic)
+        # Word declares the text-box shapetype before the first text box of a part; each
+        # part of a letter has at most one text box, so every one carries it.
+        return self._shape(
+            a, name, graphic, vml="shape", attrs='type="#_x0000_t202" filled="f" stroked="f"',
+            inner=f'<v:textbox inset="0,0,0,0"><w:txbxContent>{paragraphs}</w:txbxContent>'
+                  '</v:textbox>',
+            shapetype=_TEXT_BOX_SHAPETYPE)
 
     def add_image(self, data: bytes) -> str:
         """Register a PNG; returns its relationship id (rIdImgN, resolved by the package)."""
@@ -230,7 +265,8 @@ class Drawings:
         )
 
     def floating_picture(self, data: bytes, a: Anchor, name: str) -> str:
-        return self._anchor(a, name, self._pic(self.add_image(data), a.w_mm, a.h_mm, name))
+        graphic = self._pic(self.add_image(data), a.w_mm, a.h_mm, name)
+        return f"<w:r>{self._anchor(a, name, graphic)[0]}</w:r>"
 
     def inline_picture(self, data: bytes, w_mm: float, h_mm: float, name: str) -> str:
         did = self.next_id
@@ -242,6 +278,41 @@ class Drawings:
             f'<wp:docPr id="{did}" name={attr(f"{name} {did}")}/><wp:cNvGraphicFramePr/>'
             f"{self._pic(self.add_image(data), w_mm, h_mm, name)}</wp:inline></w:drawing></w:r>"
         )
+
+
+# VML names of the anchor frames (mso-position-…-relative, w10:wrap anchorx / anchory).
+_VML_REL_H = {"page": "page", "margin": "margin", "column": "text", "character": "char"}
+_VML_REL_V = {"page": "page", "margin": "margin", "paragraph": "text", "line": "line"}
+_TEXT_BOX_SHAPETYPE = (
+    '<v:shapetype id="_x0000_t202" coordsize="21600,21600" o:spt="202" '
+    'path="m,l,21600r21600,l21600,xe"><v:stroke joinstyle="miter"/>'
+    '<v:path gradientshapeok="t" o:connecttype="rect"/></v:shapetype>'
+)
+
+
+def _pt(mm: float) -> str:
+    """A VML length in points, as Word writes it (two decimals at most)."""
+    text = f"{mm * 72 / 25.4:.2f}".rstrip("0").rstrip(".")
+    return "0" if text in ("0", "-0") else f"{text}pt"
+
+
+def _vml_style(a: Anchor, relative_height: int) -> str:
+    """The CSS-like style of a VML shape placed as the anchor places its DrawingML twin.
+
+    The z-index is the anchor's relativeHeight, less 2 × 251658240 behind the text, which
+    matches the z-indexes Word writes (251658240 + n·1024 in front, -251658240 + n·1024 behind).
+    """
+    z = relative_height - 2 * 251658240 if a.behind else relative_height
+    horizontal = vertical = a.align or "absolute"
+    left, top = ("0", "0") if a.align else (_pt(a.x_mm), _pt(a.y_mm))
+    return (
+        f"position:absolute;margin-left:{left};margin-top:{top};"
+        f"width:{_pt(a.w_mm)};height:{_pt(a.h_mm)};z-index:{z};visibility:visible;"
+        f"mso-wrap-style:square;mso-position-horizontal:{horizontal};"
+        f"mso-position-horizontal-relative:{_VML_REL_H[a.rel_h]};"
+        f"mso-position-vertical:{vertical};"
+        f"mso-position-vertical-relative:{_VML_REL_V[a.rel_v]}"
+    )
 
 
 def png_size(data: bytes) -> tuple[int, int]:

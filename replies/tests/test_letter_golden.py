@@ -126,7 +126,9 @@ def test_it_numbers_pages_in_14_point():
 
 def test_it_puts_the_unit_name_in_red_in_the_head():
     body = DOC.element.body
-    boxes = body.findall(".//" + qn("w:txbxContent"))
+    # The DrawingML box; its VML twin in mc:Fallback holds the same text again.
+    choice = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Choice"
+    boxes = body.findall(f".//{choice}//" + qn("w:txbxContent"))
     name_runs = [r for box in boxes for r in box.iter(qn("w:r"))]
     assert "".join(t.text for r in name_runs for t in r.iter(qn("w:t"))) == "连云港市市场监督管理局"
     assert name_runs[0].find(qn("w:rPr")).find(qn("w:color")).get(qn("w:val")) == "FF0000"

@@ -240,3 +240,148 @@ def test_it_marks_page_numbers_odd_right_even_left_none_first():
     assert even.alignment == 0  # left
     assert odd.paragraph_format.right_indent.pt == pytest.approx(14, abs=0.5)
     assert even.paragraph_format.left_indent.pt == pytest.approx(14, abs=0.5)
+
+
+# ---- wps shapes in mc:AlternateContent with a VML fallback, as Word writes them -------------
+MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
+V = "{urn:schemas-microsoft-com:vml}"
+A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+NS_WPS = "http://schemas.microsoft.com/office/word/2010/wordprocessingShape"
+VML_REL = {"page": "page", "margin": "margin", "column": "text", "paragraph": "text"}
+MM_PER = {"pt": 25.4 / 72, "mm": 1.0, "cm": 10.0, "in": 25.4}
+
+
+def _vml_mm(length: str) -> float:
+    if length == "0":
+        return 0.0
+    return float(length[:-2]) * MM_PER[length[-2:]]
+
+
+def _vml_style(shape) -> dict[str, str]:
+    return dict(item.split(":", 1) for item in shape.get("style").split(";") if item)
+
+
+def _word_parts(data: bytes) -> dict[str, etree._Element]:
+    return {name: etree.fromstring(raw) for name, raw in parts_of(data).items()
+            if name.startswith("word/") and name.endswith(".xml")}
+
+
+def _shape_parts(tmp_path):
+    """(spec kind, part name, root) for every part of every spec that holds wps shapes."""
+    for kind, spec in zip(("sample", "full", "draft"), _all_specs(tmp_path), strict=True):
+        for name, root in _word_parts(render_letter(spec)).items():
+            if next(root.iter(f"{MC}AlternateContent"), None) is not None:
+                yield kind, name, root
+
+
+def test_it_puts_every_wps_shape_in_a_choice_that_requires_wps(tmp_path):
+    seen = {}
+    for kind, name, root in _shape_parts(tmp_path):
+        for el in root.iter():
+            if isinstance(el.tag, str) and el.tag.startswith("{" + NS_WPS + "}"):
+                choice = next(el.iterancestors(f"{MC}Choice"), None)
+                assert choice is not None, (name, el.tag)
+                assert root.nsmap.get(choice.get("Requires")) == NS_WPS  # a prefix, not the URI
+        for alt in root.iter(f"{MC}AlternateContent"):
+            assert alt.getparent().tag == f"{W}r"
+            assert [c.tag for c in alt] == [f"{MC}Choice", f"{MC}Fallback"]
+        seen[(kind, name)] = len(list(root.iter(f"{{{NS_WPS}}}wsp")))
+    # the unit name and four rules in the body; the 草稿 mark in each of the three headers
+    assert seen[("sample", "word/document.xml")] == 5
+    assert seen[("draft", "word/document.xml")] == 5
+    assert [seen[("draft", f"word/header{i}.xml")] for i in (1, 2, 3)] == [1, 1, 1]
+
+
+def test_it_gives_each_shape_a_vml_fallback_in_the_same_place_and_colour(tmp_path):
+    checked = 0
+    for _, name, root in _shape_parts(tmp_path):
+        for alt in root.iter(f"{MC}AlternateContent"):
+            anchor = alt.find(f"{MC}Choice/{W}drawing/{WP}anchor")
+            pict = alt.find(f"{MC}Fallback/{W}pict")
+            shapes = [c for c in pict if c.tag != f"{V}shapetype"]
+            assert len(shapes) == 1, name
+            shape = shapes[0]
+            style = _vml_style(shape)
+            assert style["position"] == "absolute"
+            for axis, margin, size, ext in (("horizontal", "margin-left", "width", "cx"),
+                                            ("vertical", "margin-top", "height", "cy")):
+                frame = anchor.find(f"{WP}position{axis[0].upper()}")
+                assert style[f"mso-position-{axis}-relative"] == VML_REL[frame.get("relativeFrom")]
+                align = frame.find(f"{WP}align")
+                if align is not None:
+                    assert style[f"mso-position-{axis}"] == align.text
+                else:
+                    assert style.get(f"mso-position-{axis}", "absolute") == "absolute"
+                    offset_mm = int(frame.find(f"{WP}posOffset").text) / 36000
+                    assert _vml_mm(style[margin]) == pytest.approx(offset_mm, abs=0.1)
+                extent_mm = int(anchor.find(f"{WP}extent").get(ext)) / 36000
+                assert _vml_mm(style[size]) == pytest.approx(extent_mm, abs=0.1)
+            assert (int(style["z-index"]) < 0) == (anchor.get("behindDoc") == "1")
+            assert shape.get("stroked") == "f"
+            fill = anchor.find(f".//{{{NS_WPS}}}spPr/{A}solidFill/{A}srgbClr")
+            if fill is not None:
+                assert shape.tag == f"{V}rect"
+                assert shape.get("fillcolor").lstrip("#").upper() == fill.get("val").upper()
+            else:
+                assert shape.tag == f"{V}shape" and shape.get("filled") == "f"
+                assert shape.get("type") == "#_x0000_t202"
+                types = {t.get("id") for t in root.iter(f"{V}shapetype")}
+                assert "_x0000_t202" in types
+                assert shape.find(f"{V}textbox").get("inset") == "0,0,0,0"
+            checked += 1
+    assert checked == 3 * 5 + 3  # five head shapes in each letter, one 草稿 mark per header
+
+
+def test_it_repeats_the_text_box_text_in_the_fallback(tmp_path):
+    texts_by_part = {}
+    for kind, name, root in _shape_parts(tmp_path):
+        for alt in root.iter(f"{MC}AlternateContent"):
+            boxes = [alt.find(f"{MC}Choice//{W}txbxContent"),
+                     alt.find(f"{MC}Fallback/{W}pict/{V}shape/{V}textbox/{W}txbxContent")]
+            if boxes[0] is None:
+                assert boxes[1] is None
+                continue
+            assert etree.tostring(boxes[0]) == etree.tostring(boxes[1])
+            fallback_text = "".join(t.text for t in boxes[1].iter(f"{W}t"))
+            texts_by_part.setdefault((kind, name), []).append(fallback_text)
+    assert texts_by_part[("sample", "word/document.xml")] == ["连云港市市场监督管理局"]
+    for i in (1, 2, 3):
+        assert texts_by_part[("draft", f"word/header{i}.xml")] == ["草稿"]
+
+
+def test_it_declares_the_fallback_namespaces_on_every_part_without_ignoring_wps(tmp_path):
+    for spec in _all_specs(tmp_path):
+        for name, raw in parts_of(render_letter(spec)).items():
+            if not (name.startswith("word/") and name.endswith(".xml")):
+                continue
+            root = etree.fromstring(raw)  # well-formed: every prefix used is declared
+            if root.tag in (f"{W}document", f"{W}hdr", f"{W}ftr"):
+                for prefix in ("mc", "v", "o", "w10", "wps"):
+                    assert prefix in root.nsmap, (name, prefix)
+            ignorable = (root.get(f"{MC}Ignorable") or "").split()
+            assert "wps" not in ignorable and "v" not in ignorable
+            assert all(p in root.nsmap for p in ignorable)
+
+
+def test_it_reads_the_same_letter_head_from_the_fallback_alone(tmp_path):
+    """What a reader without wps sees: the VML shapes only, at the DrawingML's places."""
+    data = render_letter(sample_spec())
+    root = _word_parts(data)["word/document.xml"]
+    for alt in list(root.iter(f"{MC}AlternateContent")):
+        run = alt.getparent()
+        run.replace(alt, alt.find(f"{MC}Fallback/{W}pict"))
+    assert not list(root.iter(f"{{{NS_WPS}}}wsp")) and not list(root.iter(f"{W}drawing"))
+    shapes = list(root.iter(f"{V}rect", f"{V}shape"))
+    assert [s.tag for s in shapes] == [f"{V}shape"] + [f"{V}rect"] * 4
+    name = "".join(t.text for t in shapes[0].iter(f"{W}t"))
+    assert name == "连云港市市场监督管理局"
+    styles = [_vml_style(s) for s in shapes]
+    x = [_vml_mm(s["margin-left"]) for s in styles]
+    assert x == pytest.approx([20.0] * 5, abs=0.1)  # (210 - 170) / 2: centred on the page
+    assert [_vml_mm(s["width"]) for s in styles] == pytest.approx([170.0] * 5, abs=0.1)
+    tops = [_vml_mm(s["margin-top"]) for s in styles[1:]]
+    heights = [_vml_mm(s["height"]) for s in styles[1:]]
+    assert heights == pytest.approx([0.8, 0.3, 0.3, 0.8], abs=0.05)  # thick-thin, thin-thick
+    assert tops[1] == pytest.approx(tops[0] + 0.8 + 0.5, abs=0.05)
+    assert tops[3] + 0.8 == pytest.approx(297 - 20, abs=0.05)  # ends 20 mm above the bottom
+    assert {s.get("fillcolor") for s in shapes[1:]} == {"#ff0000"}
