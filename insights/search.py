@@ -175,27 +175,37 @@ def _is_staff(user) -> bool:
     return user.is_superuser or selectors.committees_staffed_by(user).exists()
 
 
-def _visible_proposals(user) -> QuerySet[Proposal]:
-    """selectors.proposals_visible_to(user); for people who are not committee staff, also
-    narrowed to the proposals handed to their units (a superset of what they may see, on
-    an index), so PostgreSQL never tests the assignment rule on every matching one."""
-    visible = selectors.proposals_visible_to(user)
-    if _is_staff(user):
-        return visible
-    return visible.filter(pk__in=_handed_to_units(user))
+@dataclass(frozen=True)
+class Scope:
+    """How one person's search runs, decided once per search."""
+
+    staff: bool  # the committee's staff: everything of the committee is visible
+    use_index: bool  # the bigram index finds the candidates (see search_scope)
 
 
-def _use_index(user) -> bool:
+def search_scope(user) -> Scope:
     """Whether the bigram index should find the candidates (PostgreSQL only). For the
     committee's staff, always. For a unit's people it depends on the unit: testing the text
     of a few hundred proposals handed to it is cheaper than reading the index entries of a
     common word across the whole database, but a big unit handles thousands, and then the
     index wins. One bounded count decides."""
+    staff = _is_staff(user)
     if connection.vendor != "postgresql":
-        return False
-    if _is_staff(user):
-        return True
-    return _handed_to_units(user)[:SCAN_AT_MOST + 1].count() > SCAN_AT_MOST
+        return Scope(staff=staff, use_index=False)
+    if staff:
+        return Scope(staff=True, use_index=True)
+    handed = _handed_to_units(user)[:SCAN_AT_MOST + 1].count()
+    return Scope(staff=False, use_index=handed > SCAN_AT_MOST)
+
+
+def _visible_proposals(user, scope: Scope) -> QuerySet[Proposal]:
+    """selectors.proposals_visible_to(user); for people who are not committee staff, also
+    narrowed to the proposals handed to their units (a superset of what they may see, on
+    an index), so PostgreSQL never tests the assignment rule on every matching one."""
+    visible = selectors.proposals_visible_to(user)
+    if scope.staff:
+        return visible
+    return visible.filter(pk__in=_handed_to_units(user))
 
 
 def _handed_to_units(user) -> QuerySet:
@@ -227,16 +237,20 @@ def _proposal_candidates(visible: QuerySet[Proposal], terms: list[str]) -> list[
     return list(dict.fromkeys(ids))
 
 
-def search_proposals(user, terms: list[str], *, session=None, limit: int = DEFAULT_LIMIT):
+def search_proposals(
+    user, terms: list[str], *, session=None, limit: int = DEFAULT_LIMIT,
+    scope: Scope | None = None,
+):
     """Proposals (案由, 内容, 建议) holding every term, best first.
 
     The work is bounded (see _proposal_candidates): when a word is found in thousands of
     proposals, those with it in 案由 and a thousand others are scored, not all of them.
     """
-    visible = _visible_proposals(user)
+    scope = scope or search_scope(user)
+    visible = _visible_proposals(user, scope)
     if session is not None:
         visible = visible.filter(session=session)
-    if _use_index(user):
+    if scope.use_index:
         candidates = _proposal_candidates(visible, terms)
     else:
         candidates = visible
@@ -281,7 +295,10 @@ def _section_text(section: Section) -> str:
     return "\n".join(str(p) for p in (section.paragraphs or []))
 
 
-def search_sections(user, terms: list[str], *, session=None, limit: int = DEFAULT_LIMIT):
+def search_sections(
+    user, terms: list[str], *, session=None, limit: int = DEFAULT_LIMIT,
+    scope: Scope | None = None,
+):
     """Sections (heading, paragraphs) holding every term, best first (heading 3, text 1)."""
     if not user.is_authenticated:
         return []
@@ -289,7 +306,7 @@ def search_sections(user, terms: list[str], *, session=None, limit: int = DEFAUL
     if session is not None:
         queryset = queryset.filter(assignment__proposal__session=session)
     if connection.vendor == "postgresql":
-        rows = _sections_in_sql(user, queryset, terms, limit)
+        rows = _sections_in_sql(user, scope or search_scope(user), queryset, terms, limit)
     else:
         rows = _sections_in_python(queryset, terms, limit)
     return [
@@ -306,12 +323,14 @@ def search_sections(user, terms: list[str], *, session=None, limit: int = DEFAUL
     ]
 
 
-def _sections_in_sql(user, queryset, terms: list[str], limit: int) -> list[tuple[Section, float]]:
+def _sections_in_sql(
+    user, scope: Scope, queryset, terms: list[str], limit: int
+) -> list[tuple[Section, float]]:
     """PostgreSQL keeps JSON as jsonb, whose text form has the characters as they are, so
     the test and the score run in the database (on at most MAX_CANDIDATES sections)."""
-    if _use_index(user):
+    if scope.use_index:
         queryset = _bigram_where(queryset, SECTION_TEXT, terms)
-    if not _is_staff(user):  # a superset of what the person may see, on an index
+    if not scope.staff:  # a superset of what the person may see, on an index
         queryset = queryset.filter(assignment__proposal__in=_handed_to_units(user))
     # No ORDER BY: PostgreSQL stops once it has enough (see _proposal_candidates).
     candidates = list(queryset.order_by().values_list("pk", flat=True)[:MAX_CANDIDATES])
@@ -348,7 +367,10 @@ def _sections_in_python(queryset, terms: list[str], limit: int) -> list[tuple[Se
     return found[:limit]
 
 
-def search_replies(user, terms: list[str], *, session=None, limit: int = DEFAULT_LIMIT):
+def search_replies(
+    user, terms: list[str], *, session=None, limit: int = DEFAULT_LIMIT,
+    scope: Scope | None = None,
+):
     """Replies whose paragraphs, together, hold every term; scored by occurrences, counted
     in the database per reply."""
     if not user.is_authenticated:
@@ -356,9 +378,10 @@ def search_replies(user, terms: list[str], *, session=None, limit: int = DEFAULT
     paragraphs = ReplyParagraph.objects.filter(reply_visibility(user, prefix="reply__"))
     if session is not None:
         paragraphs = paragraphs.filter(reply__proposal__session=session)
-    if _use_index(user):
+    scope = scope or search_scope(user)
+    if scope.use_index:
         paragraphs = _bigram_where(paragraphs, PARAGRAPH_TEXT, terms, any_term=True)
-    if not _is_staff(user):  # as in _sections_in_sql
+    if not scope.staff:  # as in _sections_in_sql
         paragraphs = paragraphs.filter(reply__proposal__in=_handed_to_units(user))
     match_any = Q()
     for term in terms:
@@ -413,10 +436,11 @@ def search_replies(user, terms: list[str], *, session=None, limit: int = DEFAULT
 def search(user, query: str, *, session=None, limit: int = DEFAULT_LIMIT) -> Results:
     """Everything `user` may see that matches `query`, best first in each group."""
     terms = parse_query(query)
+    scope = search_scope(user) if user.is_authenticated else Scope(staff=False, use_index=False)
     return Results(
         query=query,
         terms=terms,
-        proposals=search_proposals(user, terms, session=session, limit=limit),
-        sections=search_sections(user, terms, session=session, limit=limit),
-        replies=search_replies(user, terms, session=session, limit=limit),
+        proposals=search_proposals(user, terms, session=session, limit=limit, scope=scope),
+        sections=search_sections(user, terms, session=session, limit=limit, scope=scope),
+        replies=search_replies(user, terms, session=session, limit=limit, scope=scope),
     )

@@ -203,19 +203,19 @@ def test_a_unit_search_finds_the_same_by_index_or_by_scan(require_postgres, data
     import insights.search as module
 
     for user in (data["u1_user"], data["u2_user"]):
-        assert module._use_index(user) is False  # one or two proposals each
+        assert module.search_scope(user).use_index is False  # one or two proposals each
         by_scan = {q: _found(search(user, q)) for q in ("停车", "智慧 平台", "泊位")}
         monkeypatch.setattr(module, "SCAN_AT_MOST", 0)
-        assert module._use_index(user) is True
+        assert module.search_scope(user).use_index is True
         by_index = {q: _found(search(user, q)) for q in ("停车", "智慧 平台", "泊位")}
         monkeypatch.setattr(module, "SCAN_AT_MOST", 2000)
         assert by_index == by_scan
     assert by_scan["停车"]["proposals"] == [1, 2]  # u2 (the last) sees p1 (co) and p2
-    assert module._use_index(data["clerk"]) is True
+    assert module.search_scope(data["clerk"]) == module.Scope(staff=True, use_index=True)
 
 
 def test_only_postgresql_has_the_index_to_use(data):
     import insights.search as module
 
-    assert module._use_index(data["clerk"]) is (connection.vendor == "postgresql")
+    assert module.search_scope(data["clerk"]).use_index is (connection.vendor == "postgresql")
     assert [h.proposal.number for h in search(data["clerk"], "停车").proposals] == [1, 2]
