@@ -210,10 +210,18 @@ def test_it_renders_a_copy_button_for_each_body_paragraph(earlier):
     assert f'name="op" value="reuse-{ids["2023年全市完成加装电梯120台。"]}"' in html
 
 
-def test_the_two_step_query_ranks_like_scoring_every_document():
-    """Index.query nominates candidates by its heaviest bigrams only; on a corpus of many
-    overlapping documents it must still return what scoring every document returns."""
+@pytest.mark.parametrize("posting_cap", [None, 120])
+def test_the_two_step_query_ranks_like_scoring_every_document(posting_cap, monkeypatch):
+    """Index.query nominates candidates by its heaviest bigrams only (and, with a cap, only
+    by those in few documents); on a corpus of many overlapping documents it must still
+    return what scoring every document returns."""
     import random
+
+    import insights.similarity as module
+
+    if posting_cap is not None:
+        monkeypatch.setattr(module, "MIN_POSTING_CAP", posting_cap)
+        monkeypatch.setattr(module, "LONG_POSTING_SHARE", 0.0)
 
     from insights.similarity import Index, bigrams
 
@@ -224,6 +232,8 @@ def test_the_two_step_query_ranks_like_scoring_every_document():
         for i in range(1, 601)
     }
     index = Index(docs)
+    if posting_cap is not None:  # the cap leaves out some bigrams of every query
+        assert sum(len(keys) > posting_cap for keys in index.postings.values()) > 10
     for key in rng.sample(sorted(docs), 40):
         query = index.vector(bigrams(docs[key]))
         every = sorted(
@@ -233,3 +243,77 @@ def test_the_two_step_query_ranks_like_scoring_every_document():
         found = index.query(docs[key], limit=5, exclude=[key])
         assert [k for k, _ in found] == [k for k, _ in every]
         assert [round(s, 9) for _, s in found] == [round(s, 9) for _, s in every]
+
+
+# --- keeping a session's index current ----------------------------------------------------
+
+
+def _many(session, n: int, start: int = 100):
+    return [
+        ProposalFactory(session=session, number=start + i, title=f"关于第{i}项其他工作的建议",
+                        content="做好相关工作。")
+        for i in range(n)
+    ]
+
+
+def test_an_edited_proposal_is_reweighted_in_the_same_index(labelled):
+    from insights.similarity import session_index
+
+    session, proposals = labelled
+    _many(session, 10)
+    index = session_index(session)
+    ocean = next(p for label, p in proposals if p.title == "关于发展海洋经济的建议")
+    elevator = proposals[0][1]
+    assert ocean.pk not in [s.proposal.pk for s in similar_proposals(elevator)]
+
+    ocean.title = "关于老旧小区加装电梯补贴的建议"
+    ocean.content = "老旧小区加装电梯需要财政补贴，简化审批。"
+    ocean.save()  # a history row
+
+    assert session_index(session) is index  # updated, not rebuilt
+    assert ocean.pk in [s.proposal.pk for s in similar_proposals(elevator)][:3]
+
+
+def test_new_deleted_and_bulk_inserted_proposals_are_seen(labelled):
+    from insights.similarity import session_index
+    from proposals.models import Proposal
+
+    session, proposals = labelled
+    _many(session, 10)
+    index = session_index(session)
+    elevator = proposals[0][1]
+    added = ProposalFactory(session=session, number=90, title=elevator.title,
+                            content=elevator.content)
+    assert similar_proposals(elevator)[0].proposal.pk == added.pk
+    added.delete()
+    assert added.pk not in [s.proposal.pk for s in similar_proposals(elevator)]
+    bulk = Proposal.objects.bulk_create([Proposal(
+        session=session, number=91, title=elevator.title, content=elevator.content,
+        lead_proposer=elevator.lead_proposer,
+    )])[0]  # no history row
+    assert similar_proposals(elevator)[0].proposal.pk == bulk.pk
+    assert session_index(session) is index
+
+
+def test_a_large_change_rebuilds_the_index(labelled):
+    from insights.similarity import session_index
+
+    session, _proposals = labelled
+    index = session_index(session)
+    _many(session, 10)  # 10 new against 13: beyond REBUILD_SHARE
+    rebuilt = session_index(session)
+    assert rebuilt is not index
+    assert len(rebuilt.vectors) == 23
+
+
+def test_an_unchanged_session_costs_two_queries(labelled):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from insights.similarity import session_index
+
+    session, _proposals = labelled
+    session_index(session)
+    with CaptureQueriesContext(connection) as ctx:
+        session_index(session)
+    assert len(ctx.captured_queries) == 2
