@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+from django.urls import reverse
+
 from proposals import selectors
 from proposals.models import Proposal
 
-from .similarity import similar_proposals
+from .similarity import session_index, similar_proposals
 
 TEMPLATE = "insights/_similar_panel.html"
 MERGEABLE = (Proposal.Status.REGISTERED, Proposal.Status.ACCEPTED)
 
 
-def similar_panel(request, proposal: Proposal) -> dict | None:
-    """The clerk's proposal page: the most similar proposals of the same session, to
-    support 并案. Left out when nothing is similar and the proposal can no longer be
-    merged (then "nothing similar" helps nobody)."""
+def similar_context(request, proposal: Proposal) -> dict | None:
+    """The most similar proposals of the same session, to support 并案. None when
+    nothing is similar and the proposal can no longer be merged (then "nothing similar"
+    helps nobody)."""
     similar = similar_proposals(
         proposal, limit=5, within=selectors.proposals_visible_to(request.user)
     )
@@ -22,6 +24,16 @@ def similar_panel(request, proposal: Proposal) -> dict | None:
     if not similar and not can_merge:
         return None
     return {"similar": similar, "can_merge": can_merge}
+
+
+def similar_panel(request, proposal: Proposal) -> dict | None:
+    """The clerk's proposal page. When the session's index is not in memory yet (a new
+    worker process, or a big import just landed) building it takes seconds: the page then
+    shows the panel's frame and loads it from insights:similar, so the page is never held
+    up."""
+    if session_index(proposal.session, build=False) is None:
+        return {"load_url": reverse("insights:similar", args=[proposal.pk])}
+    return similar_context(request, proposal)
 
 
 def register() -> None:

@@ -192,15 +192,17 @@ def _proposal_fingerprint(proposals) -> tuple:
 REBUILD_SHARE = 0.2
 
 
-def session_index(session: Session) -> Index:
+def session_index(session: Session, *, build: bool = True) -> Index | None:
     """The index of the session's proposals, kept current: one query of index lookups
     when nothing changed; when something did, only the proposals with new history rows
-    (or inserted in bulk) are read and re-weighted."""
+    (or inserted in bulk) are read and re-weighted. A full build takes seconds at a
+    province's scale; with build=False, None instead of building (the page then loads
+    the panel separately)."""
     proposals = Proposal.objects.filter(session=session)
     mark = _session_mark(session)
     key = ("session", session.pk)
 
-    def build() -> Index:
+    def build_index() -> Index:
         rows = proposals.values_list("pk", "title", "content")
         return Index({pk: proposal_text(title, content) for pk, title, content in rows})
 
@@ -225,7 +227,9 @@ def session_index(session: Session) -> Index:
             if len(index.vectors) == mark.count:
                 cache.put(key, mark, index)
                 return index
-    index = build()
+    if not build:
+        return None
+    index = build_index()
     cache.put(key, mark, index)
     return index
 
@@ -260,6 +264,7 @@ def similar_to_text(
     """The proposals of `session` most like this (possibly unsaved) title and content;
     with `within` (e.g. what a person may see), only those of that queryset."""
     index = session_index(session)
+    assert index is not None
     exclude = [exclude_pk] if exclude_pk else []
     ranked = index.query(
         proposal_text(title, content), limit=limit, exclude=exclude, min_score=min_score

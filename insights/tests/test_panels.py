@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from insights.similarity import session_index
 from proposals.models import CommitteeRole, Proposal
 from proposals.tests.factories import (
     CommitteeFactory,
@@ -35,12 +36,14 @@ def page(db, client):
             status=status,
         )
 
-    def get(proposal):
+    def get(proposal, *, warm=True):
+        if warm:  # the index in memory, as on a running server: the panel is in the page
+            session_index(proposal.session)
         response = client.get(reverse("proposals:proposal_detail", args=[proposal.pk]))
         assert response.status_code == 200
         return response.content.decode()
 
-    return {"session": session, "make": make, "get": get}
+    return {"session": session, "make": make, "get": get, "client": client}
 
 
 def test_it_lists_a_near_duplicate_with_its_score_and_not_an_unrelated_proposal(page):
@@ -77,3 +80,30 @@ def test_it_works_when_nothing_is_similar(page):
     # Once it cannot be merged, an empty panel is left out altogether.
     Proposal.objects.filter(pk=lonely.pk).update(status=Proposal.Status.ASSIGNED)
     assert 'id="similar-proposals"' not in page["get"](lonely)
+
+
+def test_a_cold_index_leaves_the_page_fast_and_the_box_loads_after(page):
+    current = page["make"](0, 1)
+    twin = page["make"](1, 2)
+    url = reverse("insights:similar", args=[current.pk])
+    html = page["get"](current, warm=False)
+    box = html[html.index('id="similar-proposals"'):]
+    box = box[: box.index("</section>")]
+    assert f'data-load="{url}"' in box
+    assert twin.title not in box  # nothing was scored while the page was served
+    assert session_index(current.session, build=False) is None
+
+    box = page["client"].get(url).content.decode()
+    assert box.lstrip().startswith('<section class="card insights-similar" id="similar-proposals"')
+    assert twin.title in box and MERGE_HINT in box
+    # The box built the index: the next view has the panel in the page itself.
+    html = page["get"](current, warm=False)
+    box = html[html.index('id="similar-proposals"'):]
+    assert "data-load=" not in html and twin.title in box[: box.index("</section>")]
+
+
+def test_the_loaded_box_is_empty_when_nothing_can_be_shown(page):
+    lonely = page["make"](10, 1, status=Proposal.Status.ASSIGNED)
+    page["make"](12, 2)
+    response = page["client"].get(reverse("insights:similar", args=[lonely.pk]))
+    assert response.status_code == 200 and response.content == b""

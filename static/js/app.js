@@ -30,4 +30,20 @@
       }
     });
   }
+  // Boxes that load after the page (data-load="url"): the server answers with the box's
+  // HTML, or with nothing when there is nothing to show.
+  document.querySelectorAll("[data-load]").forEach(function (box) {
+    fetch(box.dataset.load, { credentials: "same-origin", headers: { "X-Requested-With": "fetch" } })
+      .then(function (response) {
+        if (!response.ok) { throw new Error(response.status); }
+        return response.text();
+      })
+      .then(function (html) {
+        if (html.trim()) { box.outerHTML = html; } else { box.remove(); }
+      })
+      .catch(function () {
+        var status = box.querySelector("[data-load-status]");
+        if (status) { status.textContent = "暂时无法加载，请稍后刷新页面重试。"; }
+      });
+  });
 })();
