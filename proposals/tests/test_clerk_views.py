@@ -255,3 +255,27 @@ def test_it_approves_a_reassignment_to_the_suggested_unit(clerk, s):
     request = ReassignmentRequest.objects.get()
     assert request.new_assignment.unit == s.idle_unit
     assert request.new_assignment.role == "co"
+
+
+def test_it_still_offers_the_rows_when_the_terms_need_a_year_without_holidays(clerk, s):
+    """On 2026-11-28 the three-month term ends in 2027, for which there is no holiday data
+    yet: the clerk is told, gets the empty rows and can type the due dates in."""
+    from proposals.views.clerk import ASSIGN_ROWS
+
+    url = reverse("proposals:proposal_assign", args=[s.accepted.pk])
+    with time_machine.travel(dt.datetime(2026, 11, 28, 10, tzinfo=dt.UTC), tick=False):
+        clerk.force_login(s.users["clerk"])  # the 2025 login has expired by then
+        html = clerk.get(url).content.decode()
+        assert "缺少2027年的节假日数据" in html and "手工填写各单位的办理期限" in html
+        assert f'name="form-{ASSIGN_ROWS - 1}-unit"' in html
+        assert 'name="form-0-due_on" value=' not in html  # no date was guessed
+
+        response = clerk.post(url, assign_data([(s.lead_unit.pk, "lead", "")], "2026-11-28"))
+        assert response.status_code == 400
+        assert "缺少2027年的节假日数据" in response.content.decode()
+        assert not s.accepted.assignments.exists()
+
+        rows = [(s.lead_unit.pk, "lead", "2027-03-01")]
+        response = clerk.post(url, assign_data(rows, "2026-11-28"))
+    assert response.status_code == 302
+    assert s.accepted.assignments.get().due_on == dt.date(2027, 3, 1)

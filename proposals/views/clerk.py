@@ -253,15 +253,13 @@ def proposal_merge(request: HttpRequest, pk: int) -> HttpResponse:
     return _rerender(request, proposal, merge_form=form)
 
 
-def _default_rows(proposal: Proposal, assigned_on) -> list[dict]:
-    def due(role):
-        return services.assignment_default_due_on(
-            session=proposal.session, role=role, assigned_on=assigned_on
-        )
-
-    lead, co = due(Assignment.Role.LEAD), due(Assignment.Role.CO)
-    rows = [{"role": Assignment.Role.LEAD, "due_on": lead}]
-    rows += [{"role": Assignment.Role.CO, "due_on": co} for _ in range(ASSIGN_ROWS - 1)]
+def _default_rows(defaults: dict) -> list[dict]:
+    """A lead row and co-handling rows, with the terms' due dates when they are known."""
+    rows = [{"role": Assignment.Role.LEAD, "due_on": defaults.get(Assignment.Role.LEAD)}]
+    rows += [
+        {"role": Assignment.Role.CO, "due_on": defaults.get(Assignment.Role.CO)}
+        for _ in range(ASSIGN_ROWS - 1)
+    ]
     return rows
 
 
@@ -281,7 +279,10 @@ def proposal_assign(request: HttpRequest, pk: int) -> HttpResponse:
             for role in (Assignment.Role.LEAD, Assignment.Role.CO)
         }
     except MissingHolidayData as exc:  # the clerk can still type the dates in
-        messages.warning(request, str(exc))
+        messages.warning(
+            request,
+            _("%(problem)s在此之前，请在下方手工填写各单位的办理期限。") % {"problem": exc},
+        )
     if request.method == "POST":
         form = AssignForm(request.POST)
         formset = AssignFormSet(request.POST, form_kwargs={"units": units})
@@ -310,8 +311,7 @@ def proposal_assign(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("proposals:proposal_detail", pk=proposal.pk)
     else:
         form = AssignForm(initial={"assigned_on": today})
-        initial = _default_rows(proposal, today) if defaults else []
-        formset = AssignFormSet(initial=initial, form_kwargs={"units": units})
+        formset = AssignFormSet(initial=_default_rows(defaults), form_kwargs={"units": units})
     return render(
         request,
         "proposals/clerk/proposal_assign.html",
