@@ -1,8 +1,14 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from .holidays_file import HolidayFileError, parse_holidays
 from .models import (
     Assignment,
     CalendarDay,
@@ -22,6 +28,7 @@ from .models import (
     Task,
     Unit,
 )
+from .services import holidays_replace_year
 
 
 class OverdueFilter(admin.SimpleListFilter):
@@ -177,9 +184,96 @@ class ReassignmentRequestAdmin(SimpleHistoryAdmin):
     search_fields = ["reason", "=assignment__proposal__number"]
 
 
+class HolidayImportForm(forms.Form):
+    """One year's arrangement from the State Council's notice, uploaded or pasted."""
+
+    year = forms.IntegerField(label=_("年份"), min_value=2000, max_value=2100)
+    file = forms.FileField(
+        label=_("文件"), required=False, help_text=_(".csv 或 .json，不超过 200 KB")
+    )
+    text = forms.CharField(
+        label=_("或直接粘贴"), required=False, widget=forms.Textarea(attrs={"rows": 14}),
+        help_text=_("每行一条：日期,类型,名称。类型为“休”（法定节假日）或“班”（调休上班日）；"
+                    "连续的假期可写成 2027-02-06~2027-02-12。"),
+    )
+
+    MAX_BYTES = 200 * 1024
+
+    def clean(self):
+        data = super().clean()
+        upload, text, year = data.get("file"), (data.get("text") or "").strip(), data.get("year")
+        if bool(upload) == bool(text):
+            raise forms.ValidationError(_("请上传文件或粘贴内容（二者选一）。"))
+        if year is None:
+            return data
+        if upload:
+            fmt = upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
+            if upload.size > self.MAX_BYTES:
+                raise forms.ValidationError({"file": _("文件超过 200 KB，不像节假日安排。")})
+            try:
+                content = upload.read().decode("utf-8-sig")
+            except UnicodeDecodeError:
+                raise forms.ValidationError({"file": _("文件须为 UTF-8 编码的文本。")}) from None
+            name, first_line = upload.name, 2
+        else:
+            fmt, content, name, first_line = "csv", text, _("粘贴的内容"), 2
+            if not content.splitlines()[0].replace(" ", "").startswith("date,kind"):
+                content, first_line = "date,kind,name\n" + content, 1
+        try:
+            data["days"] = parse_holidays(
+                content, fmt=fmt, year=year, name=name, first_line=first_line
+            )
+        except HolidayFileError as exc:
+            raise forms.ValidationError(str(exc).splitlines()) from None
+        data["source"] = f"admin:{upload.name}" if upload else "admin:粘贴"
+        return data
+
+
 @admin.register(CalendarYear)
 class CalendarYearAdmin(SimpleHistoryAdmin):
     list_display = ["year", "source", "updated_at"]
+    change_list_template = "admin/proposals/calendaryear/change_list.html"
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.import_view)
+        return [path("import/", view, name="proposals_calendaryear_import"), *super().get_urls()]
+
+    def import_view(self, request):
+        """导入节假日安排: a year's holidays and make-up working days, all or nothing."""
+        if not (self.has_add_permission(request) and self.has_change_permission(request)):
+            raise PermissionDenied
+        form = HolidayImportForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            try:
+                holidays_replace_year(
+                    year=data["year"], days=data["days"], source=data["source"],
+                    actor=request.user,
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                holidays = sum(1 for _d, kind, _n in data["days"] if kind == "holiday")
+                self.message_user(
+                    request,
+                    _("已导入%(year)d年的节假日安排：法定节假日%(h)d天，调休上班%(w)d天。")
+                    % {"year": data["year"], "h": holidays,
+                       "w": len(data["days"]) - holidays},
+                    messages.SUCCESS,
+                )
+                return redirect("admin:proposals_calendaryear_changelist")
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("导入节假日安排"),
+            "opts": self.model._meta,
+            "form": form,
+            "known_years": list(CalendarYear.objects.order_by("-year")
+                                .values_list("year", flat=True)[:5]),
+        }
+        return TemplateResponse(
+            request, "admin/proposals/calendaryear/import.html", context,
+            status=400 if form.is_bound and not form.is_valid() else 200,
+        )
 
 
 @admin.register(CalendarDay)

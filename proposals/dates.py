@@ -18,7 +18,8 @@ class MissingHolidayData(Exception):
     def __init__(self, year: int) -> None:
         self.year = year
         super().__init__(
-            _("缺少%(year)d年的节假日数据，无法计算工作日。请管理员先导入%(year)d年的节假日安排。")
+            _("缺少%(year)d年的节假日数据，无法计算工作日。请管理员在管理后台“节假日年度 › "
+              "导入节假日安排”中导入%(year)d年的安排。")
             % {"year": year}
         )
 

@@ -170,7 +170,7 @@ def due_date_warnings(dates: Iterable[dt.date | None]) -> list[str]:
     return [
         _(
             "有办理期限落在%(year)d年，系统尚无%(year)d年的节假日数据，按工作日计算的期限和提醒"
-            "可能不准确。请管理员用 load_holidays 导入%(year)d年的节假日安排。"
+            "可能不准确。请管理员在管理后台“节假日年度 › 导入节假日安排”中导入%(year)d年的安排。"
         ) % {"year": year}
         for year in years
         if year not in known
