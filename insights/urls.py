@@ -12,16 +12,22 @@ urlpatterns = [
         views.dashboard_export,
         name="dashboard_export",
     ),
+    # POST: each starts a background job and redirects to its progress page.
     path(
-        "sessions/<int:session_id>/proposals.xlsx", views.export_proposals,
+        "sessions/<int:session_id>/exports/proposals/",
+        views.export_proposals,
         name="export_proposals",
     ),
     path(
-        "sessions/<int:session_id>/assignments.xlsx",
+        "sessions/<int:session_id>/exports/assignments/",
         views.export_assignments,
         name="export_assignments",
     ),
-    path("sessions/<int:session_id>/replies.xlsx", views.export_replies, name="export_replies"),
+    path(
+        "sessions/<int:session_id>/exports/replies/",
+        views.export_replies,
+        name="export_replies",
+    ),
     path("import/", views.import_upload, name="import_upload"),
     path("import/<int:pk>/", views.import_detail, name="import_detail"),
     path("import/<int:pk>/confirm/", views.import_confirm, name="import_confirm"),

@@ -12,12 +12,14 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from jobs import services as job_services
+from jobs.models import Job
 from proposals import selectors
 from proposals.models import Session, Unit
 
 from . import importing, stats, xlsx
 from . import search as search_module
-from .access import manages_committee, own_units_in, replies_visible_to, sessions_visible_to
+from .access import manages_committee, own_units_in, sessions_visible_to
 from .charts import bar_chart
 from .forms import ImportUploadForm, SearchForm
 from .models import ProposalImport
@@ -134,30 +136,37 @@ def dashboard_export(request: HttpRequest, session_id: int) -> HttpResponse:
     return _xlsx_response(*xlsx.dashboard_workbook(board))
 
 
+def _start_list_export(request: HttpRequest, session_id: int, kind: str, label: str):
+    """The lists run as background jobs (50,000 proposals take longer than a request may):
+    start one for this person and show its progress page."""
+    session = _get_session(request, session_id)
+    job = job_services.session_export_start(session=session, kind=kind, actor=request.user)
+    job.refresh_from_db(fields=["state"])
+    if job.state == Job.State.DONE:  # no broker: it ran in process when it was committed
+        messages.success(request, _("%(label)s已导出，可在此下载。") % {"label": label})
+    elif job.state != Job.State.FAILED:  # a failure shows its error on the page
+        messages.success(
+            request, _("已开始导出%(label)s，完成后可在此下载。") % {"label": label}
+        )
+    return redirect("jobs:detail", pk=job.pk)
+
+
 @login_required
-@require_GET
+@require_POST
 def export_proposals(request: HttpRequest, session_id: int) -> HttpResponse:
-    session = _get_session(request, session_id)
-    proposals = selectors.proposals_visible_to(request.user).filter(session=session)
-    return _xlsx_response(*xlsx.proposals_workbook(proposals, name=session.name))
+    return _start_list_export(request, session_id, Job.Kind.PROPOSALS_EXPORT, _("提案清单"))
 
 
 @login_required
-@require_GET
+@require_POST
 def export_assignments(request: HttpRequest, session_id: int) -> HttpResponse:
-    session = _get_session(request, session_id)
-    assignments = selectors.assignments_visible_to(request.user).filter(
-        proposal__session=session
-    )
-    return _xlsx_response(*xlsx.assignments_workbook(assignments, name=session.name))
+    return _start_list_export(request, session_id, Job.Kind.ASSIGNMENTS_EXPORT, _("交办清单"))
 
 
 @login_required
-@require_GET
+@require_POST
 def export_replies(request: HttpRequest, session_id: int) -> HttpResponse:
-    session = _get_session(request, session_id)
-    replies = replies_visible_to(request.user).filter(proposal__session=session)
-    return _xlsx_response(*xlsx.replies_workbook(replies, name=session.name))
+    return _start_list_export(request, session_id, Job.Kind.REPLIES_EXPORT, _("答复登记"))
 
 
 # --- Import ------------------------------------------------------------------------------

@@ -1,16 +1,17 @@
 """Workbooks (.xlsx) of the dashboard tables, proposals, assignments and the reply register.
 
 Each builder takes rows the caller has already scoped to what the person may see and
-returns (filename, bytes).
+returns (filename, bytes). The list builders stream their rows from the database and, given
+a `progress(percent, message)` callable (a background job's), report how far they are.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -22,6 +23,15 @@ from .importing import HEADERS as IMPORT_HEADERS
 from .stats import Dashboard
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+ProgressCallback = Callable[[float, str], object]
+
+# Rows fetched per query (the M2M prefetch of the proposal list runs once per chunk).
+CHUNK_SIZE = 500
+# How often the list builders report progress, and the share of the bar the rows take
+# (the rest is openpyxl compressing the file).
+PROGRESS_EVERY = 250
+ROWS_SHARE = 90
 
 
 def _workbook():
@@ -47,10 +57,30 @@ def _sheet(workbook, title: str, header: list[str], rows: Iterable[list]):
     return sheet
 
 
-def _bytes(workbook) -> bytes:
+def _bytes(workbook, progress: ProgressCallback | None = None) -> bytes:
+    if progress is not None:
+        progress(ROWS_SHARE + 5, _("正在生成文件……"))
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def _stream(rows: QuerySet, progress: ProgressCallback | None) -> Iterator:
+    """The rows one chunk at a time (150,000 model instances never sit in memory at once);
+    with `progress`, one count() first and a report every PROGRESS_EVERY rows."""
+    if progress is None:
+        yield from rows.iterator(chunk_size=CHUNK_SIZE)
+        return
+    total = rows.count()
+    progress(0, _("共%(n)d行，正在写入……") % {"n": total})
+    i = 0
+    for i, row in enumerate(rows.iterator(chunk_size=CHUNK_SIZE), 1):
+        yield row
+        if i % PROGRESS_EVERY == 0:
+            # Rows added after the count() must not push the bar past its share.
+            progress(ROWS_SHARE * i / max(total, i),
+                     _("已写入%(i)d/%(n)d行") % {"i": i, "n": max(total, i)})
+    progress(ROWS_SHARE, _("已写入%(i)d/%(n)d行") % {"i": i, "n": i})
 
 
 def _local(value: dt.datetime | None) -> dt.datetime | None:
@@ -109,7 +139,9 @@ def dashboard_workbook(board: Dashboard) -> tuple[str, bytes]:
     return f"{board.session.name}办理统计.xlsx", _bytes(workbook)
 
 
-def proposals_workbook(proposals: QuerySet[Proposal], *, name: str) -> tuple[str, bytes]:
+def proposals_workbook(
+    proposals: QuerySet[Proposal], *, name: str, progress: ProgressCallback | None = None
+) -> tuple[str, bytes]:
     """The proposal list, in the import layout first (so it can be edited and re-imported
     into another system), then status and dates."""
     rows = (
@@ -127,13 +159,17 @@ def proposals_workbook(proposals: QuerySet[Proposal], *, name: str) -> tuple[str
             p.reasons, p.suggestions, p.get_status_display(), _local(p.registered_at),
             p.assigned_on,
         ]
-        for p in rows.iterator(chunk_size=500)
+        for p in _stream(rows, progress)
     ))
-    return f"{name}提案清单.xlsx", _bytes(workbook)
+    return f"{name}提案清单.xlsx", _bytes(workbook, progress)
 
 
 def assignments_workbook(
-    assignments: QuerySet[Assignment], *, name: str, today: dt.date | None = None
+    assignments: QuerySet[Assignment],
+    *,
+    name: str,
+    today: dt.date | None = None,
+    progress: ProgressCallback | None = None,
 ) -> tuple[str, bytes]:
     today = today or timezone.localdate()
     rows = assignments.select_related("proposal", "unit").order_by(
@@ -148,20 +184,22 @@ def assignments_workbook(
             a.assigned_on, a.due_on, a.get_state_display(), _local(a.completed_at),
             _("是") if a.is_open and a.due_on < today else _("否"),
         ]
-        for a in rows.iterator(chunk_size=500)
+        for a in _stream(rows, progress)
     ))
-    return f"{name}交办清单.xlsx", _bytes(workbook)
+    return f"{name}交办清单.xlsx", _bytes(workbook, progress)
 
 
-def replies_workbook(replies: QuerySet[Reply], *, name: str) -> tuple[str, bytes]:
+def replies_workbook(
+    replies: QuerySet[Reply], *, name: str, progress: ProgressCallback | None = None
+) -> tuple[str, bytes]:
     """答复登记簿: signed and sent replies with their document number, date, class and the
     proposer's feedback."""
-    from replies.models import FROZEN_STATES, Feedback
+    from replies.models import FROZEN_STATES
 
     rows = (
         replies.filter(state__in=FROZEN_STATES)
-        .select_related("proposal", "unit", "supersedes")
-        .prefetch_related(Prefetch("feedback", queryset=Feedback.objects.all()))
+        # The feedback is one-to-one: joined, not prefetched once per chunk.
+        .select_related("proposal", "unit", "supersedes", "feedback")
         .order_by("proposal__number", "unit__name", "signed_on", "pk")
     )
     workbook = _workbook()
@@ -180,5 +218,5 @@ def replies_workbook(replies: QuerySet[Reply], *, name: str) -> tuple[str, bytes
             _local(feedback.received_at) if feedback else None,
         ]
 
-    _sheet(workbook, _("答复登记"), header, (line(r) for r in rows))
-    return f"{name}答复登记.xlsx", _bytes(workbook)
+    _sheet(workbook, _("答复登记"), header, (line(r) for r in _stream(rows, progress)))
+    return f"{name}答复登记.xlsx", _bytes(workbook, progress)

@@ -14,6 +14,9 @@ def job_result_path(job: "Job", filename: str) -> str:
 class Job(models.Model):
     class Kind(models.TextChoices):
         SESSION_COMPILATION = "session_compilation", _("届次汇编导出")
+        PROPOSALS_EXPORT = "proposals_export", _("提案清单导出")
+        ASSIGNMENTS_EXPORT = "assignments_export", _("交办清单导出")
+        REPLIES_EXPORT = "replies_export", _("答复登记导出")
         SELFTEST = "selftest", _("自检")
 
     class State(models.TextChoices):

@@ -42,10 +42,13 @@ Runner = Callable[[Job, Progress], tuple[str, File]]
 
 
 def _runners() -> dict[str, Runner]:
-    from . import exports
+    from . import exports, list_exports
 
     return {
         Job.Kind.SESSION_COMPILATION: exports.session_compilation,
+        Job.Kind.PROPOSALS_EXPORT: list_exports.proposals_export,
+        Job.Kind.ASSIGNMENTS_EXPORT: list_exports.assignments_export,
+        Job.Kind.REPLIES_EXPORT: list_exports.replies_export,
         Job.Kind.SELFTEST: exports.selftest,
     }
 
@@ -76,6 +79,32 @@ def session_compilation_start(*, session: Session, actor) -> Job:
         owner=actor,
         committee=session.committee,
         params={"session_id": session.pk},
+    )
+
+
+SESSION_EXPORT_KINDS = (
+    Job.Kind.PROPOSALS_EXPORT,
+    Job.Kind.ASSIGNMENTS_EXPORT,
+    Job.Kind.REPLIES_EXPORT,
+)
+
+
+def can_export_session(user, session: Session) -> bool:
+    """The statistics page's rule: committee staff and the people of the committee's units
+    may export the session's lists (each gets the rows they may see)."""
+    from insights.access import sessions_visible_to
+
+    return sessions_visible_to(user).filter(pk=session.pk).exists()
+
+
+def session_export_start(*, session: Session, kind: str, actor) -> Job:
+    """Start one of the statistics page's list exports of `session` for `actor`."""
+    if kind not in SESSION_EXPORT_KINDS:
+        raise ValueError(f"not a session list export: {kind!r}")
+    if not can_export_session(actor, session):
+        raise PermissionDenied(_("你无权导出该届次的清单。"))
+    return job_create(
+        kind=kind, owner=actor, committee=session.committee, params={"session_id": session.pk}
     )
 
 

@@ -1,11 +1,15 @@
-"""Exports read back with openpyxl hold what the database holds, scoped to the reader."""
+"""The list exports run as background jobs: started by POST from the statistics page, read
+back with openpyxl from the job's download, they hold what the database holds, scoped to
+the person who started them."""
 
 import datetime as dt
 
 import pytest
 import time_machine
+from django.test import Client
 from django.urls import reverse
 
+from jobs.models import Job
 from proposals.models import Assignment, Proposal
 from proposals.tests.factories import ProposerFactory
 from replies.models import Reply
@@ -14,20 +18,58 @@ from .helpers import read_xlsx
 
 pytestmark = pytest.mark.django_db
 
+EXPORTS = {
+    # url name: (sheet title, file name ending, job kind)
+    "export_proposals": ("提案", "提案清单.xlsx", Job.Kind.PROPOSALS_EXPORT),
+    "export_assignments": ("交办", "交办清单.xlsx", Job.Kind.ASSIGNMENTS_EXPORT),
+    "export_replies": ("答复登记", "答复登记.xlsx", Job.Kind.REPLIES_EXPORT),
+}
 
-def _get(client, user, name, world):
+
+def _url(name, world):
+    return reverse(f"insights:{name}", args=[world["session"].pk])
+
+
+def _export_bytes(client, user, name, world, capture) -> bytes:
+    """Start the export as `user`, run its job (eager, after commit, as in development),
+    follow the redirect to the job page and download the file."""
     client.force_login(user)
-    response = client.get(reverse(f"insights:{name}", args=[world["session"].pk]))
-    assert response.status_code == 200
-    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
-    assert ".xlsx" in response["Content-Disposition"]
-    return read_xlsx(response.content)
+    with capture(execute=True):
+        response = client.post(_url(name, world))
+    job = Job.objects.filter(owner=user).latest("pk")
+    assert response.status_code == 302
+    assert response.url == reverse("jobs:detail", args=[job.pk])
+    job.refresh_from_db()
+    assert (job.kind, job.state, job.progress) == (EXPORTS[name][2], Job.State.DONE, 100), \
+        job.error
+    assert (job.committee, job.params) == (world["committee"], {"session_id": world[
+        "session"].pk})
+    download = client.get(reverse("jobs:download", args=[job.pk]))
+    assert download.status_code == 200
+    assert download["Content-Type"].startswith("application/vnd.openxmlformats")
+    # (the storage adds a suffix when a file of that name is left from an earlier test run)
+    stored = job.result.name.rsplit("/", 1)[-1]
+    assert stored.startswith(f"{world['session'].name}{EXPORTS[name][1].removesuffix('.xlsx')}")
+    return b"".join(download.streaming_content)
 
 
-def test_it_exports_the_proposal_list_in_the_import_layout(client, world):
+def _rows(client, user, name, world, capture) -> list[tuple]:
+    sheets = read_xlsx(_export_bytes(client, user, name, world, capture))
+    return sheets[EXPORTS[name][0]]
+
+
+@pytest.fixture
+def export(client, django_capture_on_commit_callbacks):
+    def run(user, name, world):
+        return _rows(client, user, name, world, django_capture_on_commit_callbacks)
+
+    return run
+
+
+def test_it_exports_the_proposal_list_in_the_import_layout(export, world):
     p1 = world["proposals"][0]
     p1.co_signers.set([ProposerFactory(committee=world["committee"], name="李明")])
-    sheet = _get(client, world["clerk"], "export_proposals", world)["提案"]
+    sheet = export(world["clerk"], "export_proposals", world)
     header, rows = sheet[0], sheet[1:]
     assert header[:8] == ("提案号", "案由", "领衔人", "附议人", "界别", "党派", "提案内容",
                           "建议承办单位")
@@ -39,21 +81,24 @@ def test_it_exports_the_proposal_list_in_the_import_layout(client, world):
     assert rows[0][3] == "李明"
 
 
-def test_it_reimports_an_exported_list_without_problems(client, world):
+def test_it_reimports_an_exported_list_without_problems(
+    client, world, django_capture_on_commit_callbacks
+):
     from insights.importing import import_check
     from proposals.tests.factories import SessionFactory
 
-    client.force_login(world["clerk"])
-    response = client.get(reverse("insights:export_proposals", args=[world["session"].pk]))
+    data = _export_bytes(
+        client, world["clerk"], "export_proposals", world, django_capture_on_commit_callbacks
+    )
     fresh = SessionFactory(committee=world["committee"], name="新会议", term=15, sitting=1)
-    check = import_check(session=fresh, data=response.content)
+    check = import_check(session=fresh, data=data)
     assert check.ok, check.problems
     assert [r.number for r in check.rows] == list(range(1, 8))
 
 
 @time_machine.travel("2025-07-01 10:00 +0800", tick=False)
-def test_it_exports_assignments_with_due_dates_and_states(client, world):
-    sheet = _get(client, world["clerk"], "export_assignments", world)["交办"]
+def test_it_exports_assignments_with_due_dates_and_states(export, world):
+    sheet = export(world["clerk"], "export_assignments", world)
     rows = sheet[1:]
     expected = Assignment.objects.filter(proposal__session=world["session"])
     assert len(rows) == expected.count() == 9
@@ -64,8 +109,8 @@ def test_it_exports_assignments_with_due_dates_and_states(client, world):
     assert by_key[(6, "市交通运输局", "主办")][6] == "已撤回"
 
 
-def test_it_exports_the_register_of_signed_replies_with_feedback(client, world):
-    sheet = _get(client, world["clerk"], "export_replies", world)["答复登记"]
+def test_it_exports_the_register_of_signed_replies_with_feedback(export, world):
+    sheet = export(world["clerk"], "export_replies", world)
     rows = sheet[1:]
     signed = Reply.objects.filter(
         proposal__session=world["session"], state__in=["signed", "sent"]
@@ -79,11 +124,121 @@ def test_it_exports_the_register_of_signed_replies_with_feedback(client, world):
     assert 4 not in by_number  # a draft is not in the register
 
 
-def test_it_exports_only_what_a_unit_person_may_see(client, world):
+def test_it_exports_only_what_a_unit_person_may_see(export, world):
     u3 = world["units"][2]
-    proposals = _get(client, world["u3_handler"], "export_proposals", world)["提案"][1:]
+    proposals = export(world["u3_handler"], "export_proposals", world)[1:]
     assert sorted(r[0] for r in proposals) == [5]  # P6's assignment to U3 was withdrawn
-    assignments = _get(client, world["u3_handler"], "export_assignments", world)["交办"][1:]
+    assignments = export(world["u3_handler"], "export_assignments", world)[1:]
     assert {r[2] for r in assignments} == {u3.name}
-    replies = _get(client, world["u3_handler"], "export_replies", world)["答复登记"][1:]
+    replies = export(world["u3_handler"], "export_replies", world)[1:]
     assert [r[0] for r in replies] == [5]  # the other split unit's signed reply to P5
+
+
+# Proposal numbers in each file, worked out by hand from the `world` table (conftest).
+ALLOWED = {
+    # the committee's clerk: everything of the session
+    ("clerk", "export_proposals"): {1, 2, 3, 4, 5, 6, 7},
+    ("clerk", "export_assignments"): {1, 2, 3, 4, 5, 6},  # P7 is not assigned
+    ("clerk", "export_replies"): {1, 2, 3, 5},  # P4 has a draft only
+    # U1: lead of P1, P2, P6 and co-handler of P3
+    ("u1_handler", "export_proposals"): {1, 2, 3, 6},
+    ("u1_handler", "export_assignments"): {1, 2, 3, 6},
+    ("u1_handler", "export_replies"): {1, 2, 3},  # U2's signed reply to P3 that U1 co-handled
+    # U3: split of P5; its P6 lead was withdrawn (the proposal goes, its own row stays)
+    ("u3_handler", "export_proposals"): {5},
+    ("u3_handler", "export_assignments"): {5, 6},
+    ("u3_handler", "export_replies"): {5},
+}
+
+
+@pytest.mark.parametrize("name", list(EXPORTS))
+@pytest.mark.parametrize("who", ["clerk", "u1_handler", "u3_handler"])
+def test_it_exports_exactly_the_rows_the_person_may_see(export, world, who, name):
+    rows = export(world[who], name, world)[1:]
+    assert {r[0] for r in rows} == ALLOWED[(who, name)]
+
+
+@pytest.mark.parametrize("name", list(EXPORTS))
+def test_it_hides_the_session_from_another_committees_clerk(client, world, name):
+    client.force_login(world["other_clerk"])
+    assert client.post(_url(name, world)).status_code == 404
+    assert not Job.objects.exists()
+
+
+@pytest.mark.parametrize("name", list(EXPORTS))
+def test_it_sends_anonymous_visitors_to_log_in(client, world, name):
+    response = client.post(_url(name, world))
+    assert response.status_code == 302 and "login" in response["Location"]
+    assert not Job.objects.exists()
+
+
+@pytest.mark.parametrize("name", list(EXPORTS))
+def test_it_answers_get_with_405(client, world, name):
+    client.force_login(world["clerk"])
+    assert client.get(_url(name, world)).status_code == 405
+    assert not Job.objects.exists()
+
+
+@pytest.mark.parametrize("name", list(EXPORTS))
+def test_it_refuses_a_post_without_the_csrf_token(world, name):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(world["clerk"])
+    assert client.post(_url(name, world)).status_code == 403
+    assert not Job.objects.exists()
+
+
+def test_it_lands_on_the_job_page_with_the_link_and_a_message(
+    client, world, django_capture_on_commit_callbacks
+):
+    client.force_login(world["clerk"])
+    with django_capture_on_commit_callbacks(execute=True):  # the commit ends the request
+        response = client.post(_url("export_proposals", world))
+    job = Job.objects.get()
+    response = client.get(response.url)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<h1>提案清单导出</h1>" in html
+    assert "已开始导出提案清单，完成后可在此下载。" in html
+    assert "已完成" in html and 'value="100"' in html
+    assert reverse("jobs:download", args=[job.pk]) in html
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_has_the_file_ready_when_the_redirect_lands_without_a_broker(client, world):
+    """Development: no broker, the task runs in process as the job is committed."""
+    client.force_login(world["u1_handler"])
+    response = client.post(_url("export_assignments", world), follow=True)
+    job = Job.objects.get()
+    assert (job.state, job.progress) == (Job.State.DONE, 100), job.error
+    html = response.content.decode()
+    assert "<h1>交办清单导出</h1>" in html and "交办清单已导出，可在此下载。" in html
+    assert "已开始导出" not in html
+    assert f'href="{reverse("jobs:download", args=[job.pk])}"' in html
+    rows = read_xlsx(b"".join(client.get(reverse("jobs:download", args=[job.pk]))
+                              .streaming_content))["交办"][1:]
+    assert {r[0] for r in rows} == ALLOWED[("u1_handler", "export_assignments")]
+
+
+def test_it_keeps_the_download_to_the_owner_and_the_committee_staff(export, client, world):
+    export(world["u3_handler"], "export_proposals", world)
+    job = Job.objects.get()
+    for name in ("u1_handler", "other_clerk"):  # another unit, another committee
+        client.force_login(world[name])
+        for view in ("jobs:detail", "jobs:status", "jobs:download"):
+            assert client.get(reverse(view, args=[job.pk])).status_code == 404, (name, view)
+    # The committee's clerk sees every job of the committee (and every row of the file).
+    client.force_login(world["clerk"])
+    assert client.get(reverse("jobs:download", args=[job.pk])).status_code == 200
+    client.logout()
+    assert client.get(reverse("jobs:download", args=[job.pk])).status_code == 302
+
+
+def test_it_shows_the_three_exports_as_post_forms_on_the_dashboard(client, world):
+    client.force_login(world["clerk"])
+    html = client.get(reverse("insights:dashboard_session", args=[world["session"].pk]))
+    html = html.content.decode()
+    for name in EXPORTS:
+        assert f'<form method="post" action="{_url(name, world)}"' in html
+    assert html.count('name="csrfmiddlewaretoken"') >= 3
+    # The small statistics table is still a plain download.
+    assert f'href="{reverse("insights:dashboard_export", args=[world["session"].pk])}"' in html
