@@ -23,7 +23,7 @@ from .access import manages_committee, own_units_in, sessions_visible_to
 from .charts import bar_chart
 from .forms import ImportUploadForm, SearchForm
 from .models import ProposalImport
-from .similarity import similar_proposals
+from .panels import similar_context
 
 
 def _xlsx_response(filename: str, data: bytes) -> HttpResponse:
@@ -255,15 +255,15 @@ def search(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def similar_fragment(request: HttpRequest, pk: int) -> HttpResponse:
-    """The similar-proposals box of a proposal, for pages that load it separately."""
+    """The similar-proposals box of a proposal, loaded by the proposal page when the
+    session's index had to be built (see insights.panels.similar_panel). Empty when
+    there is nothing to show."""
     proposal = get_object_or_404(
         selectors.proposals_visible_to(request.user).select_related("session"), pk=pk
     )
     if not selectors.can_manage_proposal(request.user, proposal):
         raise PermissionDenied
-    return render(
-        request,
-        "insights/_similar.html",
-        {"proposal": proposal, "similar": similar_proposals(proposal)},
-    )
-
+    context = similar_context(request, proposal)
+    if context is None:
+        return HttpResponse("")
+    return render(request, "insights/_similar.html", {"proposal": proposal, **context})
