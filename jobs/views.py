@@ -43,6 +43,7 @@ def _status(job: Job) -> dict:
             if job.state == Job.State.DONE and job.result
             else ""
         ),
+        "filename": job.result.name.rsplit("/", 1)[-1] if job.result else "",
     }
 
 
@@ -50,7 +51,11 @@ def _status(job: Job) -> dict:
 @require_GET
 def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
     job = _get_job_for_user(request.user, pk)
-    return render(request, "jobs/job_detail.html", {"job": job, "status": _status(job)})
+    session_id = (job.params or {}).get("session_id")
+    back = reverse("insights:dashboard_session", args=[session_id]) if session_id else ""
+    return render(
+        request, "jobs/job_detail.html", {"job": job, "status": _status(job), "back": back}
+    )
 
 
 @login_required

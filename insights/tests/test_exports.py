@@ -201,6 +201,8 @@ def test_it_lands_on_the_job_page_with_the_link_and_a_message(
     assert "已开始导出提案清单，完成后可在此下载。" in html
     assert "已完成" in html and 'value="100"' in html
     assert reverse("jobs:download", args=[job.pk]) in html
+    assert f"下载 {world['session'].name}" in html  # the button names the file
+    assert reverse("insights:dashboard_session", args=[world["session"].pk]) in html
 
 
 @pytest.mark.django_db(transaction=True)

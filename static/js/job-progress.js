@@ -18,7 +18,11 @@
     state.textContent = s.state_display;
     message.textContent = s.message || "";
     if (s.error) { error.textContent = s.error; error.hidden = false; }
-    if (s.download_url) { download.href = s.download_url; download.hidden = false; }
+    if (s.download_url) {
+      download.href = s.download_url;
+      download.textContent = "下载 " + (s.filename || "结果文件");
+      download.hidden = false;
+    }
     return s.state === "done" || s.state === "failed";
   }
 
