@@ -117,14 +117,14 @@ def scan_deadlines(*, today: dt.date | None = None) -> ScanResult:
     today = today or timezone.localdate()
     result = ScanResult(today=today)
     with transaction.atomic():
-        result.created = _insert_notices(pending_deadline_rows(today, result), today)
+        result.created = _insert_notices(pending_deadline_rows(today, result))
         if result.created > 0:
             queue_notice_emails()
     logger.info("deadline scan %s: %d notices created", today, result.created)
     return result
 
 
-def _insert_notices(rows, today: dt.date) -> int:
+def _insert_notices(rows) -> int:
     """INSERT ... SELECT the notices of `rows` not sent yet; returns how many were written.
 
     The text is not stored: Notice.text renders it from the milestone and the proposal,
