@@ -213,6 +213,8 @@ def dashboard(
     overdue_rows = (
         _overdue(session, unit, today)
         .select_related("proposal", "unit")
+        # The list shows number and title; the texts would only weigh down the cache.
+        .defer("proposal__content", "proposal__reasons", "proposal__suggestions")
         .order_by("due_on", "proposal__number", "pk")
     )
     overdue_total = None
