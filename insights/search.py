@@ -27,7 +27,7 @@ from django.db.models.functions import Cast, Coalesce, Length, Lower, Replace
 from django.utils.translation import gettext as _
 
 from proposals import selectors
-from proposals.models import Assignment, Proposal, Section
+from proposals.models import Assignment, Membership, Proposal, Section
 from replies.models import Reply, ReplyParagraph
 
 from .access import reply_visibility, section_visibility
@@ -211,7 +211,8 @@ def _visible_proposals(user, scope: Scope) -> QuerySet[Proposal]:
 def _handed_to_units(user) -> QuerySet:
     """Ids of the proposals ever handed to the person's units (withdrawn too): everything a
     unit's people may see hangs from one of these."""
-    return Assignment.objects.filter(unit__memberships__user=user).values("proposal_id")
+    units = Membership.objects.filter(user=user).values("unit_id")
+    return Assignment.objects.filter(unit_id__in=units).values("proposal_id")
 
 
 def _matches_proposal(term: str) -> Q:

@@ -15,6 +15,7 @@ from django.test.utils import CaptureQueriesContext, override_settings
 
 from proposals.models import Committee, Proposal
 
+from .scale_limits import VARIES_WITH_HITS
 from .scale_pages import scale_pages
 
 pytestmark = pytest.mark.django_db
@@ -35,7 +36,6 @@ MAX_QUERIES = {
     "search": 24,
     "search (unit)": 24,
 }
-VARIES_WITH_HITS = {"search": 3, "search (unit)": 3}
 
 
 def _count(client, page) -> tuple[int, int]:
