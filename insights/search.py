@@ -333,13 +333,15 @@ def _sections_in_sql(
         queryset = _bigram_where(queryset, SECTION_TEXT, terms)
     if not scope.staff:  # a superset of what the person may see, on an index
         queryset = queryset.filter(assignment__proposal__in=_handed_to_units(user))
+    body = Cast("paragraphs", TextField())
+    queryset = queryset.annotate(body=body)
+    for term in terms:  # the candidates hold every term: none is cut off by the limit
+        queryset = queryset.filter(_contains("heading", term) | _contains("body", term))
     # No ORDER BY: PostgreSQL stops once it has enough (see _proposal_candidates).
     candidates = list(queryset.order_by().values_list("pk", flat=True)[:MAX_CANDIDATES])
-    body = Cast("paragraphs", TextField())
     rows = Section.objects.filter(pk__in=candidates).annotate(body=body)
     score = Value(0.0, output_field=FloatField())
     for term in terms:
-        rows = rows.filter(_contains("heading", term) | _contains("body", term))
         score = score + 3 * _occurrences("heading", term) + _occurrences(body, term)
     rows = (
         rows.annotate(score=Cast(score, FloatField()))

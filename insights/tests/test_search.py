@@ -219,3 +219,22 @@ def test_only_postgresql_has_the_index_to_use(data):
 
     assert module.search_scope(data["clerk"]).use_index is (connection.vendor == "postgresql")
     assert [h.proposal.number for h in search(data["clerk"], "停车").proposals] == [1, 2]
+
+
+def test_a_unit_finds_a_section_behind_more_than_the_candidate_limit(data, monkeypatch):
+    """A unit with few proposals is searched by scanning: the match must be found however
+    many of its sections come before it."""
+    import insights.search as module
+
+    monkeypatch.setattr(module, "MAX_CANDIDATES", 3)
+    for i in range(5):
+        SectionFactory(
+            assignment=data["a2"], heading=f"其他意见{i}", paragraphs=["无关内容。"],
+            state=Section.State.SUBMITTED,
+        )
+    late = SectionFactory(
+        assignment=data["a2"], heading="关于立体车库", paragraphs=["建设立体车库。"],
+        state=Section.State.SUBMITTED,
+    )
+    hits = search(data["u2_user"], "立体车库").sections
+    assert [h.obj.pk for h in hits] == [late.pk]
