@@ -223,7 +223,7 @@ def test_the_two_step_query_ranks_like_scoring_every_document(posting_cap, monke
         monkeypatch.setattr(module, "MIN_POSTING_CAP", posting_cap)
         monkeypatch.setattr(module, "LONG_POSTING_SHARE", 0.0)
 
-    from insights.similarity import Index, bigrams
+    from insights.similarity import Index
 
     rng = random.Random(7)
     phrases = [text for _label, title, content in LABELLED for text in (title, content)]
@@ -233,11 +233,11 @@ def test_the_two_step_query_ranks_like_scoring_every_document(posting_cap, monke
     }
     index = Index(docs)
     if posting_cap is not None:  # the cap leaves out some bigrams of every query
-        assert sum(len(keys) > posting_cap for keys in index.postings.values()) > 10
+        assert sum(len(keys) > posting_cap for keys, _w in index.postings.values()) > 10
     for key in rng.sample(sorted(docs), 40):
-        query = index.vector(bigrams(docs[key]))
+        query = index.query_vector(docs[key])
         every = sorted(
-            ((k, Index.cosine(query, vector)) for k, vector in index.vectors.items() if k != key),
+            ((k, index.score(query, k)) for k in docs if k != key),
             key=lambda item: (-item[1], item[0]),
         )[:5]
         found = index.query(docs[key], limit=5, exclude=[key])
@@ -303,7 +303,7 @@ def test_a_large_change_rebuilds_the_index(labelled):
     _many(session, 10)  # 10 new against 13: beyond REBUILD_SHARE
     rebuilt = session_index(session)
     assert rebuilt is not index
-    assert len(rebuilt.vectors) == 23
+    assert len(rebuilt) == 23
 
 
 def test_an_unchanged_session_costs_two_queries(labelled):
