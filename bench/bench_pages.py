@@ -113,14 +113,18 @@ def _measure_here(runs: int, warmup: int, timed: bool) -> dict[str, list]:
             if page.user is not None:
                 clients[key].force_login(page.user)
         client = clients[key]
+        before = page.before or (lambda: None)
         with override_settings(**page.settings):
             for _ in range(max(warmup, 1)):
+                before()
                 response = client.get(page.url, page.params)
+            before()
             with CaptureQueriesContext(connection) as ctx:
                 response = client.get(page.url, page.params)
             queries = len(ctx.captured_queries)
             times = []
             for _ in range(runs if timed else 0):
+                before()  # not timed
                 started = time.perf_counter()
                 client.get(page.url, page.params)
                 times.append((time.perf_counter() - started) * 1000)

@@ -20,6 +20,8 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def _cache_on(settings):
+    from django.core.cache import cache
+
     settings.STATS_CACHE_SECONDS = 60
     settings.CACHES = {
         "default": {
@@ -27,6 +29,7 @@ def _cache_on(settings):
             "LOCATION": "stats-cache-tests",
         }
     }
+    cache.clear()  # ids repeat between tests (rolled back), so must what was cached
 
 
 def figures(board):
@@ -102,3 +105,93 @@ def test_saving_a_draft_keeps_the_cached_figures(world):
     with CaptureQueriesContext(connection) as ctx:
         cached_dashboard(session=session, today=TODAY)
     assert len(ctx.captured_queries) == 1
+
+
+def _everything(board) -> tuple:
+    return (
+        board.assigned, board.replied, board.on_time, board.feedback_counts, board.class_counts,
+        board.overdue_count,
+        sorted((r.unit_id, r.assigned, r.replied, r.on_time, r.feedback, r.satisfied, r.overdue)
+               for r in board.units),
+    )
+
+
+def test_figures_kept_up_to_date_unit_by_unit_equal_a_fresh_computation(world, settings):
+    """After each of a random series of changes, made as the application makes them (saves
+    with history, and replies signed by a bulk update as in the tests' helper), the
+    figures brought up to date unit by unit equal those computed from scratch."""
+    import random
+
+    from insights.stats import session_figures
+    from proposals.tests.factories import AssignmentFactory
+    from replies.models import Reply
+
+    rng = random.Random(11)
+    session, units = world["session"], list(world["units"])
+
+    def kept(unit=None):
+        return _everything(dashboard(session=session, unit=unit, today=TODAY, overdue_limit=100))
+
+    def fresh(unit=None):
+        settings.STATS_CACHE_SECONDS = 0
+        try:
+            return kept(unit)
+        finally:
+            settings.STATS_CACHE_SECONDS = 60
+
+    kept()
+    number = 200
+    for step in range(30):
+        action = rng.choice(["assign", "assign", "sign", "feedback", "withdraw", "extend"])
+        open_ones = list(Assignment.objects.filter(
+            proposal__session=session, role__in=["lead", "split"], state__in=["assigned",
+                                                                              "in_progress"]))
+        if action == "assign":
+            number += 1
+            AssignmentFactory(
+                proposal=ProposalFactory(session=session, number=number), unit=rng.choice(units),
+                role=rng.choice(["lead", "co", "split"]),
+                due_on=DUE + dt.timedelta(days=rng.randint(-20, 40)),
+            )
+        elif action == "sign":
+            free = [a for a in open_ones if not a.replies.exists()]
+            if free:
+                a = rng.choice(free)
+                signed_reply(a, signed_on=DUE + dt.timedelta(days=rng.randint(-5, 5)),
+                             category=rng.choice(["A", "B", "C"]))
+        elif action == "feedback":
+            sent = list(Reply.objects.filter(proposal__session=session, state="sent",
+                                             feedback__isnull=True))
+            if sent:
+                Feedback.objects.create(reply=rng.choice(sent), satisfaction=rng.choice(
+                    ["satisfied", "basically_satisfied", "unsatisfied"]))
+        elif open_ones:
+            a = rng.choice(open_ones)
+            if action == "withdraw":
+                a.state = Assignment.State.WITHDRAWN
+            else:
+                a.due_on = a.due_on + dt.timedelta(days=30)
+            a.save()
+        assert kept() == fresh(), (step, action)
+        unit = rng.choice(units)
+        assert kept(unit) == fresh(unit), (step, action, unit.pk)
+    # and the series was followed unit by unit, not recomputed whole each time
+    figures = session_figures(session, TODAY)
+    with CaptureQueriesContext(connection) as ctx:
+        assert session_figures(session, TODAY) is not None
+    assert len(ctx.captured_queries) == 1 and figures.mark
+
+
+def test_a_change_to_one_unit_recomputes_that_unit_only(world):
+    from insights.stats import session_figures
+
+    session, (_u1, u2, _u3) = world["session"], world["units"]
+    session_figures(session, TODAY)
+    a = Assignment.objects.filter(proposal__session=session, unit=u2, role="lead").first()
+    a.due_on = a.due_on + dt.timedelta(days=1)
+    a.save()
+    with CaptureQueriesContext(connection) as ctx:
+        session_figures(session, TODAY)
+    grouped = [q["sql"] for q in ctx.captured_queries if "GROUP BY" in q["sql"]]
+    assert len(grouped) == 4  # rows, feedback, overdue, classes: for u2 alone
+    assert all(f'"unit_id" IN ({u2.pk})' in sql for sql in grouped), grouped
