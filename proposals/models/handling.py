@@ -71,7 +71,16 @@ class Assignment(models.Model):
                 violation_error_message=_("办理期限不能早于交办日期"),
             ),
         ]
-        indexes = [models.Index(fields=["unit", "state", "due_on"])]
+        indexes = [
+            models.Index(fields=["unit", "state", "due_on"]),
+            # Open work by due date (OPEN_STATES): the overdue list, earliest first, and
+            # the daily deadline scan read only these rows.
+            models.Index(
+                fields=["due_on"],
+                condition=Q(state__in=["assigned", "in_progress"]),
+                name="assignment_open_due",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.proposal} → {self.unit}（{self.get_role_display()}）"

@@ -114,3 +114,11 @@ def test_it_validates_a_sessions_answer_classes(classes, valid):
         with pytest.raises(ValidationError) as excinfo:
             session.clean()
         assert "answer_classes" in excinfo.value.message_dict
+
+
+def test_the_open_work_index_covers_exactly_the_open_states():
+    from proposals.models import Assignment
+
+    index = next(i for i in Assignment._meta.indexes if i.name == "assignment_open_due")
+    (lookup, states), = index.condition.children
+    assert lookup == "state__in" and set(states) == set(Assignment.OPEN_STATES)
