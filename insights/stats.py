@@ -241,16 +241,25 @@ def data_version() -> tuple:
     django-simple-history) and the highest id of its table (rows inserted in bulk, without
     history). Of replies, only changes that leave them signed or sent count: saving a draft,
     which happens all day, changes no figure. One query of index lookups."""
+    models = (Proposal, Assignment, Reply, Feedback, Unit, Session)
+    return _newest_ids(history_of=models, live_of=models)
+
+
+def _newest_ids(*, history_of: tuple, live_of: tuple) -> tuple:
+    """In one query: the newest history id of each model of history_of (of replies, only
+    rows that are signed or sent), then the highest id of each model of live_of."""
     qn = connection.ops.quote_name
     parts, params = [], []
-    for model in (Proposal, Assignment, Reply, Feedback, Unit, Session):
-        history = model.history.model._meta
+    for model in history_of:
         where = ""
         if model is Reply:
             where = f" WHERE {qn('state')} IN ({', '.join(['%s'] * len(FROZEN_STATES))})"
             params += [str(state) for state in FROZEN_STATES]
-        parts.append(f"(SELECT MAX({qn('history_id')}) FROM {qn(history.db_table)}{where})")
-        parts.append(f"(SELECT MAX({qn(model._meta.pk.column)}) FROM {qn(model._meta.db_table)})")
+        table = qn(model.history.model._meta.db_table)
+        parts.append(f"(SELECT MAX({qn('history_id')}) FROM {table}{where})")
+    for model in live_of:
+        meta = model._meta
+        parts.append(f"(SELECT MAX({qn(meta.pk.column)}) FROM {qn(meta.db_table)})")
     with connection.cursor() as cursor:
         cursor.execute("SELECT " + ", ".join(parts), params)
         return tuple(cursor.fetchone())
@@ -350,32 +359,19 @@ def session_figures(session: Session, today: dt.date) -> SessionFigures:
 
 
 def _figures_mark() -> tuple:
-    """(newest history id, highest id) of assignments, signed/sent replies and feedback,
-    and the newest history id of units: what the per-unit figures are computed from."""
-    qn = connection.ops.quote_name
-    parts, params = [], []
-    for model in (Assignment, Reply, Feedback, Unit):
-        history = model.history.model._meta
-        where = ""
-        if model is Reply:
-            where = f" WHERE {qn('state')} IN ({', '.join(['%s'] * len(FROZEN_STATES))})"
-            params += [str(state) for state in FROZEN_STATES]
-        parts.append(f"(SELECT MAX({qn('history_id')}) FROM {qn(history.db_table)}{where})")
-        if model is not Unit:
-            parts.append(
-                f"(SELECT MAX({qn(model._meta.pk.column)}) FROM {qn(model._meta.db_table)})"
-            )
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT " + ", ".join(parts), params)
-        return tuple(cursor.fetchone())
+    """What the per-unit figures are computed from: the newest history ids of assignments,
+    signed/sent replies, feedback and units, and the highest ids of the first three."""
+    return _newest_ids(
+        history_of=(Assignment, Reply, Feedback, Unit), live_of=(Assignment, Reply, Feedback)
+    )
 
 
 def _units_touched(old: tuple, new: tuple) -> set[int] | None:
     """The units whose figures may differ between two marks (of any session: a unit
     touched elsewhere is recomputed for nothing, which is harmless), or None when that
     cannot be told cheaply (a unit renamed, or more changes than are worth following)."""
-    a_hist, a_max, r_hist, r_max, f_hist, f_max, u_hist = old
-    if new[6] != u_hist:
+    a_hist, r_hist, f_hist, u_hist, a_max, r_max, f_max = old
+    if new[3] != u_hist:
         return None
     limit = REFRESH_AT_MOST_UNITS * 50
     units = set(

@@ -195,3 +195,12 @@ def test_a_change_to_one_unit_recomputes_that_unit_only(world):
     grouped = [q["sql"] for q in ctx.captured_queries if "GROUP BY" in q["sql"]]
     assert len(grouped) == 4  # rows, feedback, overdue, classes: for u2 alone
     assert all(f'"unit_id" IN ({u2.pk})' in sql for sql in grouped), grouped
+
+
+def test_a_renamed_unit_shows_its_new_name(world):
+    session, (u1, _u2, _u3) = world["session"], world["units"]
+    dashboard(session=session, today=TODAY)
+    u1.name = "市住房和城乡建设局（新）"
+    u1.save()
+    names = [r.unit_name for r in dashboard(session=session, today=TODAY).units]
+    assert "市住房和城乡建设局（新）" in names and "市住房和城乡建设局" not in names
