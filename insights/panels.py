@@ -7,18 +7,18 @@ from django.urls import reverse
 from proposals import selectors
 from proposals.models import Proposal
 
-from .similarity import session_index, similar_proposals
+from .similarity import Index, session_index, similar_proposals
 
 TEMPLATE = "insights/_similar_panel.html"
 MERGEABLE = (Proposal.Status.REGISTERED, Proposal.Status.ACCEPTED)
 
 
-def similar_context(request, proposal: Proposal) -> dict | None:
+def similar_context(request, proposal: Proposal, index: Index | None = None) -> dict | None:
     """The most similar proposals of the same session, to support 并案. None when
     nothing is similar and the proposal can no longer be merged (then "nothing similar"
     helps nobody)."""
     similar = similar_proposals(
-        proposal, limit=5, within=selectors.proposals_visible_to(request.user)
+        proposal, limit=5, within=selectors.proposals_visible_to(request.user), index=index
     )
     can_merge = proposal.status in MERGEABLE
     if not similar and not can_merge:
@@ -31,9 +31,10 @@ def similar_panel(request, proposal: Proposal) -> dict | None:
     worker process, or a big import just landed) building it takes seconds: the page then
     shows the panel's frame and loads it from insights:similar, so the page is never held
     up."""
-    if session_index(proposal.session, build=False) is None:
+    index = session_index(proposal.session, build=False)
+    if index is None:
         return {"load_url": reverse("insights:similar", args=[proposal.pk])}
-    return similar_context(request, proposal)
+    return similar_context(request, proposal, index=index)
 
 
 def register() -> None:

@@ -295,11 +295,13 @@ class Similar:
 def similar_to_text(
     *, session: Session, title: str, content: str = "", exclude_pk: int | None = None,
     limit: int = 5, min_score: float = MIN_SCORE, within: QuerySet | None = None,
+    index: Index | None = None,
 ) -> list[Similar]:
     """The proposals of `session` most like this (possibly unsaved) title and content;
-    with `within` (e.g. what a person may see), only those of that queryset."""
-    index = session_index(session)
-    assert index is not None
+    with `within` (e.g. what a person may see), only those of that queryset. `index`: the
+    session's, when the caller has it already."""
+    index = index or session_index(session)
+    assert index is not None  # built when missing
     exclude = [exclude_pk] if exclude_pk else []
     ranked = index.query(
         proposal_text(title, content), limit=limit, exclude=exclude, min_score=min_score
@@ -310,7 +312,8 @@ def similar_to_text(
 
 
 def similar_proposals(
-    proposal: Proposal, limit: int = 5, within: QuerySet | None = None
+    proposal: Proposal, limit: int = 5, within: QuerySet | None = None,
+    index: Index | None = None,
 ) -> list[Similar]:
     """The proposals of the same session most like `proposal`, best first, with a score
     in [0, 1]; a candidate list for 并案 (only those of `within`, if given)."""
@@ -321,6 +324,7 @@ def similar_proposals(
         content=proposal.content,
         exclude_pk=proposal.pk,
         limit=limit,
+        index=index,
     )
 
 

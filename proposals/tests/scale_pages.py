@@ -28,8 +28,9 @@ def _due_date_mover(unit_id: int):
     """A callable that moves one open assignment's due date of the unit a day later, then
     back, saving it as the application does (with a history row)."""
     import datetime as dt
+    import itertools
 
-    steps = iter(range(1_000_000))
+    steps = itertools.count()
 
     def move() -> None:
         assignment = (
