@@ -34,6 +34,22 @@ def require_redis():
     return url
 
 
+@pytest.fixture
+def locmem_cache(settings):
+    """An empty in-process cache of the test's own, whatever CACHES says (Redis in CI):
+    ids repeat between tests (rolled back), so must nothing cached carry over."""
+    from django.core.cache import cache
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "tests",
+        }
+    }
+    cache.clear()
+    return cache
+
+
 def _is_transactional(request) -> bool:
     marker = request.node.get_closest_marker("django_db")
     if marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])):

@@ -19,17 +19,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def _cache_on(settings):
-    from django.core.cache import cache
-
+def _cache_on(settings, locmem_cache):
     settings.STATS_CACHE_SECONDS = 60
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": "stats-cache-tests",
-        }
-    }
-    cache.clear()  # ids repeat between tests (rolled back), so must what was cached
 
 
 def figures(board):

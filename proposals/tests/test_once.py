@@ -4,13 +4,7 @@ import pytest
 
 from proposals.views import _once
 
-
-@pytest.fixture(autouse=True)
-def _local_cache(settings):
-    settings.CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-                    "LOCATION": "once-tests"}
-    }
+pytestmark = pytest.mark.usefixtures("locmem_cache")
 
 
 def test_it_lets_a_token_through_once():
