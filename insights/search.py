@@ -212,7 +212,8 @@ def _handed_to_units(user) -> QuerySet:
     """Ids of the proposals ever handed to the person's units (withdrawn too): everything a
     unit's people may see hangs from one of these."""
     units = Membership.objects.filter(user=user).values("unit_id")
-    return Assignment.objects.filter(unit_id__in=units).values("proposal_id")
+    # Unordered (not Assignment's default order): read from the (unit, session) index alone.
+    return Assignment.objects.filter(unit_id__in=units).order_by().values("proposal_id")
 
 
 def _matches_proposal(term: str) -> Q:

@@ -142,7 +142,7 @@ class Dashboard:
 
 def answering_assignments(session: Session, unit: Unit | None = None) -> QuerySet[Assignment]:
     queryset = Assignment.objects.filter(
-        proposal__session=session, role__in=ANSWERING_ROLES
+        session=session, role__in=ANSWERING_ROLES
     ).exclude(state=Assignment.State.WITHDRAWN)
     if unit is not None:
         queryset = queryset.filter(unit=unit)
@@ -151,7 +151,7 @@ def answering_assignments(session: Session, unit: Unit | None = None) -> QuerySe
 
 def _overdue(session: Session, unit: Unit | None, today: dt.date) -> QuerySet[Assignment]:
     queryset = Assignment.objects.filter(
-        proposal__session=session, state__in=Assignment.OPEN_STATES, due_on__lt=today
+        session=session, state__in=Assignment.OPEN_STATES, due_on__lt=today
     )
     if unit is not None:
         queryset = queryset.filter(unit=unit)
@@ -412,13 +412,15 @@ def _unit_figures(
     if unit_ids is not None:
         answering = answering.filter(unit_id__in=unit_ids)
         overdue = overdue.filter(unit_id__in=unit_ids)
+    # Unit names are read apart, at the end: grouping by the joined name as well makes
+    # PostgreSQL sort instead of reading the covering indexes in order (73 → 28 ms).
     rows: dict[int, UnitRow] = {}
     grouped = (
         answering.annotate(
             signed=FilteredRelation("replies", condition=Q(replies__state__in=FROZEN_STATES))
         )
         .order_by()
-        .values("unit_id", "unit__name")
+        .values("unit_id")
         .annotate(
             assigned=Count("pk", distinct=True),
             replied=Count("signed__assignment_id", distinct=True),
@@ -426,25 +428,24 @@ def _unit_figures(
         )
     )
     for g in grouped:
-        rows[g["unit_id"]] = UnitRow(
-            g["unit_id"], g["unit__name"], g["assigned"], g["replied"], g["on_time"]
-        )
+        rows[g["unit_id"]] = UnitRow(g["unit_id"], "", g["assigned"], g["replied"], g["on_time"])
     by_satisfaction: dict[int, Counter] = {}
+    # Feedback is given on sent replies only: the signed-reply index leads there. Every
+    # unit found here has its row (an answering assignment) from the query above.
     for g in (
-        Feedback.objects.filter(reply__assignment__in=answering)
+        answering.filter(replies__state__in=FROZEN_STATES, replies__feedback__isnull=False)
         .order_by()
-        .values("reply__assignment__unit_id", "reply__assignment__unit__name", "satisfaction")
-        .annotate(n=Count("pk"))
+        .values("unit_id", satisfaction=F("replies__feedback__satisfaction"))
+        .annotate(n=Count("replies__feedback__id"))
     ):
-        unit_id = g["reply__assignment__unit_id"]
-        row = rows.setdefault(unit_id, UnitRow(unit_id, g["reply__assignment__unit__name"]))
+        row = rows[g["unit_id"]]
         row.feedback += g["n"]
         if g["satisfaction"] in SATISFIED:
             row.satisfied += g["n"]
-        by_satisfaction.setdefault(unit_id, Counter())[g["satisfaction"]] += g["n"]
-    for g in overdue.order_by().values("unit_id", "unit__name").annotate(n=Count("pk")):
-        row = rows.setdefault(g["unit_id"], UnitRow(g["unit_id"], g["unit__name"]))
-        row.overdue = g["n"]
+        by_satisfaction.setdefault(g["unit_id"], Counter())[g["satisfaction"]] += g["n"]
+    # Overdue work includes co-handling (协办): a unit may have no answering row.
+    for g in overdue.order_by().values("unit_id").annotate(n=Count("pk")):
+        rows.setdefault(g["unit_id"], UnitRow(g["unit_id"], "")).overdue = g["n"]
     # Current replies (signed or sent, not corrected) by class. Not superseded as an
     # anti-join: the planner misjudges the reverse one-to-one's IS NULL and probes every
     # reply (250 ms at 30,000 replies).
@@ -457,6 +458,8 @@ def _unit_figures(
         .annotate(n=Count("pk"))
     ):
         by_class.setdefault(g["assignment__unit_id"], Counter())[g["category"]] += g["n"]
+    for unit_id, name in Unit.objects.filter(pk__in=list(rows)).values_list("pk", "name"):
+        rows[unit_id].unit_name = name
     return SessionFigures(rows=rows, satisfaction=by_satisfaction, classes=by_class)
 
 

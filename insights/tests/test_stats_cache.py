@@ -8,8 +8,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from insights.stats import cached_dashboard, dashboard
-from proposals.models import Assignment
-from proposals.tests.factories import ProposalFactory
+from proposals.models import Assignment, Proposal
+from proposals.tests.factories import ProposalFactory, SessionFactory
 from replies.models import Feedback
 
 from .conftest import DUE, TODAY
@@ -119,6 +119,8 @@ def test_figures_kept_up_to_date_unit_by_unit_equal_a_fresh_computation(world, s
 
     rng = random.Random(11)
     session, units = world["session"], list(world["units"])
+    elsewhere = SessionFactory(committee=session.committee, name="十四届五次会议", sitting=5,
+                               year=2026, is_current=False)
 
     def kept(unit=None):
         return _everything(dashboard(session=session, unit=unit, today=TODAY, overdue_limit=100))
@@ -132,8 +134,12 @@ def test_figures_kept_up_to_date_unit_by_unit_equal_a_fresh_computation(world, s
 
     kept()
     number = 200
+    actions = []
     for step in range(30):
-        action = rng.choice(["assign", "assign", "sign", "feedback", "withdraw", "extend"])
+        action = rng.choice(
+            ["assign", "assign", "sign", "feedback", "withdraw", "extend", "move"]
+        )
+        actions.append(action)
         open_ones = list(Assignment.objects.filter(
             proposal__session=session, role__in=["lead", "split"], state__in=["assigned",
                                                                               "in_progress"]))
@@ -156,6 +162,11 @@ def test_figures_kept_up_to_date_unit_by_unit_equal_a_fresh_computation(world, s
             if sent:
                 Feedback.objects.create(reply=rng.choice(sent), satisfaction=rng.choice(
                     ["satisfied", "basically_satisfied", "unsatisfied"]))
+        elif action == "move":  # to the other session or back (its assignments follow)
+            proposal = rng.choice(list(Proposal.objects.filter(
+                session__in=[session, elsewhere], assignments__isnull=False).distinct()))
+            proposal.session = elsewhere if proposal.session_id == session.pk else session
+            proposal.save()
         elif open_ones:
             a = rng.choice(open_ones)
             if action == "withdraw":
@@ -166,6 +177,7 @@ def test_figures_kept_up_to_date_unit_by_unit_equal_a_fresh_computation(world, s
         assert kept() == fresh(), (step, action)
         unit = rng.choice(units)
         assert kept(unit) == fresh(unit), (step, action, unit.pk)
+    assert actions.count("move") >= 2  # the series did move proposals between sessions
     # and the series was followed unit by unit, not recomputed whole each time
     figures = session_figures(session, TODAY)
     with CaptureQueriesContext(connection) as ctx:

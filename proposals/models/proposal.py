@@ -105,6 +105,26 @@ class Proposal(models.Model):
     def __str__(self) -> str:
         return f"第{self.number}号 {self.title}"
 
+    def save(self, *args, **kwargs) -> None:
+        """Saves; a proposal moved to another session takes its assignments along (their
+        copy of the session, Assignment.session). On PostgreSQL the foreign key has done
+        it already (ON UPDATE CASCADE, migration 0009); other databases need this."""
+        super().save(*args, **kwargs)
+        before = getattr(self, "_saved_session_id", None)
+        if before is not None and before != self.session_id:
+            # Saved one by one (rare): each gets a history row, which is how the cached
+            # statistics learn which units' figures changed (insights.stats).
+            for assignment in self.assignments.all():
+                assignment.session_id = self.session_id
+                assignment.save(update_fields=["session"])
+        self._saved_session_id = self.session_id
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._saved_session_id = instance.__dict__.get("session_id")
+        return instance
+
     @property
     def display_number(self) -> str:
         return f"第{self.number}号"

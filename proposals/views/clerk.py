@@ -79,6 +79,8 @@ def proposal_list(request: HttpRequest) -> HttpResponse:
             proposals = proposals.filter(status=data["status"])
         if data["unit"]:
             held = Assignment.objects.filter(proposal=OuterRef("pk"), unit=data["unit"])
+            if data["session"]:  # read from the (unit, session) index
+                held = held.filter(session=data["session"])
             proposals = proposals.filter(
                 Exists(held.exclude(state=Assignment.State.WITHDRAWN))
             )
