@@ -92,3 +92,39 @@ def test_it_lets_an_administrator_filter_by_any_unit(client, world):
     response = client.get(_url(world, unit=u3.pk))
     assert response.status_code == 200
     assert 'id="reply-rate">0.0%' in response.content.decode()
+
+
+@time_machine.travel("2025-07-01 10:00 +0800", tick=False)
+def test_its_tables_list_the_rows_escaped_and_in_order(client, world):
+    """The ranking, overdue and unit-choice rows (built by insights_tags, not a template
+    loop): every unit, the overdue rows earliest first, text escaped, the chosen unit
+    marked."""
+    from proposals.models import Assignment
+
+    u1, u2, u3 = world["units"]
+    p4 = Assignment.objects.get(proposal__number=4, unit=u2).proposal
+    p4.title = "<b>关于“智慧停车”的提案</b>"
+    p4.save()
+    client.force_login(world["clerk"])
+    html = client.get(_url(world, unit=u2.pk)).content.decode()
+    overdue = html.split('id="overdue"')[1].split("</table>")[0]
+    assert "&lt;b&gt;关于“智慧停车”的提案&lt;/b&gt;" in overdue and "<b>" not in overdue
+    assert '<td class="nowrap">2025-06-20</td><td class="nowrap">11天</td>' in overdue
+    assert "主办" in overdue and "第4号" in overdue
+    assert f'<option value="{u2.pk}" selected>{u2.name}</option>' in html
+    assert f'<option value="{u1.pk}">{u1.name}</option>' in html
+    ranking = html.split('id="unit-ranking"')[1].split("</table>")[0]
+    assert ranking.index(f"<td>1</td><td>{u2.name}</td>") < ranking.index(
+        f"<td>2</td><td>{u1.name}</td>"
+    ) < ranking.index(f"<td>3</td><td>{u3.name}</td>")
+
+
+def test_an_empty_session_says_so_in_each_table(client, world):
+    from proposals.tests.factories import SessionFactory
+
+    empty = SessionFactory(committee=world["session"].committee, name="十五届一次会议",
+                           term=15, sitting=1, year=2027, is_current=False)
+    client.force_login(world["clerk"])
+    html = client.get(reverse("insights:dashboard_session", args=[empty.pk])).content.decode()
+    assert '<td colspan="7" class="empty">暂无交办</td>' in html
+    assert '<td colspan="6" class="empty">没有超期未办的交办</td>' in html
