@@ -311,12 +311,14 @@ def unit_ranking(
 @dataclass
 class SessionFigures:
     """Every unit's figures of one session on one day: its row, its feedback by
-    satisfaction and its current replies by class."""
+    satisfaction and its current replies by class. Only the overdue counts depend on the
+    day; the rest holds until the data changes."""
 
     rows: dict[int, UnitRow]
     satisfaction: dict[int, Counter]
     classes: dict[int, Counter]
     mark: tuple = ()  # _figures_mark() when computed
+    day: dt.date | None = None  # the day of the overdue counts
 
     def replace(self, fresh: SessionFigures, unit_ids: set[int]) -> None:
         for figures in (self.rows, self.satisfaction, self.classes):
@@ -326,35 +328,55 @@ class SessionFigures:
         self.satisfaction.update(fresh.satisfaction)
         self.classes.update(fresh.classes)
 
+    def recount_overdue(self, session: Session, today: dt.date) -> None:
+        """The overdue counts of every unit as of `today` (one query); a unit with neither
+        answering work nor overdue work left has no row, as when computed afresh."""
+        for row in self.rows.values():
+            row.overdue = 0
+        _count_overdue(self.rows, _overdue(session, None, today))
+        for unit_id in [u for u, row in self.rows.items() if not (row.assigned or row.overdue)]:
+            del self.rows[unit_id]
+        _name_rows(self.rows)
+        self.day = today
+
 
 # Beyond this many units touched since the last computation, all are computed afresh.
 REFRESH_AT_MOST_UNITS = 20
+# How long the per-unit figures stay in the cache when nothing changes. Every read checks
+# them against _figures_mark(), so they can stay long: a quiet hour or a new morning then
+# costs a few queries instead of the whole computation (with STATS_CACHE_SECONDS, if
+# longer). 0 seconds (STATS_CACHE_SECONDS) turns this cache off as well.
+FIGURES_KEEP_SECONDS = 24 * 3600
 
 
 def session_figures(session: Session, today: dt.date) -> SessionFigures:
-    """The per-unit figures of the session, kept in the cache (STATS_CACHE_SECONDS) and
-    brought up to date by recomputing only the units whose work changed since: a reply
-    signed or a due date moved costs a few indexed queries for that unit, not the
-    aggregates over the whole session (190 ms at 80,000 assignments)."""
-    seconds = settings.STATS_CACHE_SECONDS
-    if seconds <= 0:
+    """The per-unit figures of the session, kept in the cache and brought up to date by
+    recomputing only the units whose work changed since: a reply signed or a due date
+    moved costs a few indexed queries for that unit, not the aggregates over the whole
+    session; on a new day, only the overdue counts are counted again."""
+    if settings.STATS_CACHE_SECONDS <= 0:
         return _unit_figures(session, today)
-    key = f"insights:unit-figures:{session.pk}:{today.isoformat()}:{_shape_key()}"
+    seconds = max(settings.STATS_CACHE_SECONDS, FIGURES_KEEP_SECONDS)
+    key = f"insights:unit-figures:{session.pk}:{_shape_key()}"
     mark = _figures_mark()
-    cached: SessionFigures | None = cache.get(key)
-    if cached is not None and cached.mark == mark:
-        return cached
-    if cached is not None:
-        touched = _units_touched(cached.mark, mark)
-        if touched is not None and len(touched) <= REFRESH_AT_MOST_UNITS:
+    figures: SessionFigures | None = cache.get(key)
+    changed = False
+    if figures is not None and figures.mark != mark:
+        touched = _units_touched(figures.mark, mark)
+        if touched is None or len(touched) > REFRESH_AT_MOST_UNITS:
+            figures = None
+        else:
             if touched:
-                cached.replace(_unit_figures(session, today, unit_ids=touched), touched)
-            cached.mark = mark
-            cache.set(key, cached, seconds)
-            return cached
-    figures = _unit_figures(session, today)
-    figures.mark = mark
-    cache.set(key, figures, seconds)
+                figures.replace(_unit_figures(session, today, unit_ids=touched), touched)
+            figures.mark, changed = mark, True
+    if figures is None:
+        figures = _unit_figures(session, today)
+        figures.mark, changed = mark, True
+    elif figures.day != today:
+        figures.recount_overdue(session, today)
+        changed = True
+    if changed:
+        cache.set(key, figures, seconds)
     return figures
 
 
@@ -412,9 +434,7 @@ def _unit_figures(
     if unit_ids is not None:
         answering = answering.filter(unit_id__in=unit_ids)
         overdue = overdue.filter(unit_id__in=unit_ids)
-    # Unit names are read apart, at the end: grouping by the joined name as well makes
-    # PostgreSQL sort instead of reading the covering indexes in order (73 → 28 ms).
-    rows: dict[int, UnitRow] = {}
+    rows: dict[int, UnitRow] = {}  # named at the end (_name_rows)
     grouped = (
         answering.annotate(
             signed=FilteredRelation("replies", condition=Q(replies__state__in=FROZEN_STATES))
@@ -443,9 +463,7 @@ def _unit_figures(
         if g["satisfaction"] in SATISFIED:
             row.satisfied += g["n"]
         by_satisfaction.setdefault(g["unit_id"], Counter())[g["satisfaction"]] += g["n"]
-    # Overdue work includes co-handling (协办): a unit may have no answering row.
-    for g in overdue.order_by().values("unit_id").annotate(n=Count("pk")):
-        rows.setdefault(g["unit_id"], UnitRow(g["unit_id"], "")).overdue = g["n"]
+    _count_overdue(rows, overdue)
     # Current replies (signed or sent, not corrected) by class. Not superseded as an
     # anti-join: the planner misjudges the reverse one-to-one's IS NULL and probes every
     # reply (250 ms at 30,000 replies).
@@ -458,9 +476,22 @@ def _unit_figures(
         .annotate(n=Count("pk"))
     ):
         by_class.setdefault(g["assignment__unit_id"], Counter())[g["category"]] += g["n"]
-    for unit_id, name in Unit.objects.filter(pk__in=list(rows)).values_list("pk", "name"):
+    _name_rows(rows)
+    return SessionFigures(rows=rows, satisfaction=by_satisfaction, classes=by_class, day=today)
+
+
+def _count_overdue(rows: dict[int, UnitRow], overdue: QuerySet[Assignment]) -> None:
+    # Overdue work includes co-handling (协办): a unit may have no answering row.
+    for g in overdue.order_by().values("unit_id").annotate(n=Count("pk")):
+        rows.setdefault(g["unit_id"], UnitRow(g["unit_id"], "")).overdue = g["n"]
+
+
+def _name_rows(rows: dict[int, UnitRow]) -> None:
+    """Unit names, read apart: grouping the figures by the joined name as well makes
+    PostgreSQL sort instead of reading the covering indexes in order (73 → 28 ms)."""
+    unnamed = [unit_id for unit_id, row in rows.items() if not row.unit_name]
+    for unit_id, name in Unit.objects.filter(pk__in=unnamed).values_list("pk", "name"):
         rows[unit_id].unit_name = name
-    return SessionFigures(rows=rows, satisfaction=by_satisfaction, classes=by_class)
 
 
 def _ranked(rows) -> list[UnitRow]:

@@ -207,3 +207,39 @@ def test_a_renamed_unit_shows_its_new_name(world):
     u1.save()
     names = [r.unit_name for r in dashboard(session=session, today=TODAY).units]
     assert "市住房和城乡建设局（新）" in names and "市住房和城乡建设局" not in names
+
+
+def test_a_new_day_counts_only_the_overdue_work_again(world, settings):
+    """The per-unit figures carry over to the next day; only the overdue counts (the one
+    figure that depends on the day) are counted again, and the board equals a fresh one."""
+    from insights.stats import session_figures
+
+    session = world["session"]
+    session_figures(session, TODAY)
+    later = dt.date(2025, 8, 2)  # P6's lead assignment (due 08-01) is overdue by then
+    with CaptureQueriesContext(connection) as ctx:
+        session_figures(session, later)
+    grouped = [q["sql"] for q in ctx.captured_queries if "GROUP BY" in q["sql"]]
+    assert len(grouped) == 1 and '"due_on" <' in grouped[0], grouped  # the overdue count
+    carried = _everything(dashboard(session=session, today=later))
+    settings.STATS_CACHE_SECONDS = 0
+    fresh = _everything(dashboard(session=session, today=later))
+    assert carried == fresh
+    assert fresh != _everything(dashboard(session=session, today=TODAY))  # the day matters
+
+
+def test_a_unit_left_without_overdue_or_answering_work_loses_its_row(world, settings):
+    """A unit in the ranking only for overdue co-handling work drops out when that work is
+    no longer overdue, as when computed afresh."""
+    from insights.stats import session_figures
+    from proposals.tests.factories import AssignmentFactory, UnitFactory
+
+    session = world["session"]
+    helper = UnitFactory(committee=session.committee, name="市审计局")
+    AssignmentFactory(proposal=ProposalFactory(session=session, number=300), unit=helper,
+                      role=Assignment.Role.CO, due_on=dt.date(2025, 6, 25))
+    assert helper.pk in session_figures(session, TODAY).rows
+    earlier = dt.date(2025, 6, 22)
+    assert helper.pk not in session_figures(session, earlier).rows
+    settings.STATS_CACHE_SECONDS = 0
+    assert helper.pk not in session_figures(session, earlier).rows
