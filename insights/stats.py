@@ -450,15 +450,14 @@ def _unit_figures(
     for g in grouped:
         rows[g["unit_id"]] = UnitRow(g["unit_id"], "", g["assigned"], g["replied"], g["on_time"])
     by_satisfaction: dict[int, Counter] = {}
-    # Feedback is given on sent replies only: the signed-reply index leads there. Every
-    # unit found here has its row (an answering assignment) from the query above.
+    # Feedback is given on sent replies only: the signed-reply index leads there.
     for g in (
         answering.filter(replies__state__in=FROZEN_STATES, replies__feedback__isnull=False)
         .order_by()
         .values("unit_id", satisfaction=F("replies__feedback__satisfaction"))
         .annotate(n=Count("replies__feedback__id"))
     ):
-        row = rows[g["unit_id"]]
+        row = rows.setdefault(g["unit_id"], UnitRow(g["unit_id"], ""))
         row.feedback += g["n"]
         if g["satisfaction"] in SATISFIED:
             row.satisfied += g["n"]
