@@ -45,7 +45,7 @@ def reply_visibility(user, prefix: str = "") -> Q:
     own_units = Membership.objects.filter(user=user).values("unit_id")
     handed_to_unit = Exists(
         Assignment.objects.filter(
-            proposal=OuterRef(f"{prefix}proposal"), unit__memberships__user=user
+            proposal=OuterRef(f"{prefix}proposal"), unit_id__in=own_units
         ).exclude(state=Assignment.State.WITHDRAWN)
     )
     frozen = Q(**{f"{prefix}state__in": FROZEN_STATES})
@@ -69,7 +69,7 @@ def section_visibility(user) -> Q:
     lead_of_proposal = Exists(
         Assignment.objects.filter(
             proposal=OuterRef("assignment__proposal"),
-            unit__memberships__user=user,
+            unit_id__in=own_units,  # no join through the units: a hashed set of ids
             role__in=(Assignment.Role.LEAD, Assignment.Role.SPLIT),
         ).exclude(state=Assignment.State.WITHDRAWN)
     )
