@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 
 from proposals import selectors
 from proposals.models import Assignment, Membership, Proposal, Section
+from proposals.selectors import text_contains as _contains
 from replies.models import Reply, ReplyParagraph
 
 from .access import reply_visibility, section_visibility
@@ -118,9 +119,6 @@ def _occurrences(field, term: str):
     )
 
 
-def _contains(field: str, term: str) -> Q:
-    lookup = "contains" if _caseless(term) else "icontains"
-    return Q(**{f"{field}__{lookup}": term})
 
 
 @dataclass

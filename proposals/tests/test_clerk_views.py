@@ -235,6 +235,17 @@ def test_it_filters_searches_and_paginates(clerk, s):
     assert "共 1 件" in clerk.get(url, {"overdue": "on"}).content.decode()
 
 
+def test_its_title_search_ignores_case_of_latin_letters_only(clerk, s):
+    """Chinese text is matched as it is (plain LIKE: fast, and well estimated); a word
+    with Latin letters is matched whatever their case."""
+    ProposalFactory(session=s.session, number=50001, lead_proposer=s.proposer,
+                    title="关于推广“i深圳”APP政务服务的提案")
+    url = reverse("proposals:proposal_list")
+    for query in ("政务服务", "app", "App", "I深圳", "“i深圳”"):
+        assert "共 1 件" in clerk.get(url, {"q": query}).content.decode(), query
+    assert "共 0 件" in clerk.get(url, {"q": "政务 服务"}).content.decode()
+
+
 # --- requests --------------------------------------------------------------------------
 
 

@@ -68,7 +68,7 @@ def proposal_list(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         data = form.cleaned_data
         if q := data["q"].strip():
-            match = Q(title__icontains=q)
+            match = selectors.text_contains("title", q)
             if q.lstrip("第").rstrip("号").isdigit():
                 match |= Q(number=int(q.lstrip("第").rstrip("号")))
             proposals = proposals.filter(match)
