@@ -119,8 +119,6 @@ def _occurrences(field, term: str):
     )
 
 
-
-
 @dataclass
 class Hit:
     kind: str  # "proposal" | "section" | "reply"
