@@ -103,15 +103,11 @@ def _bigram_where(
     return queryset.extra(where=where, params=wanted)
 
 
-def _caseless(term: str) -> bool:
-    return term.upper() == term.lower()
-
-
 def _occurrences(field, term: str):
     """How many times `term` occurs in the field, as an expression. Chinese has no case, so
     lower() (costly on long text) is applied only when the term has letters with case."""
     text = Coalesce(field if not isinstance(field, str) else F(field), Value(""))
-    if not _caseless(term):
+    if not selectors.caseless(term):
         text = Lower(text)
     return Cast(
         (Length(text) - Length(Replace(text, Value(term), Value("")))) / len(term),

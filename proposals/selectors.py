@@ -15,12 +15,17 @@ from .models import (
 )
 
 
+def caseless(text: str) -> bool:
+    """True when `text` has no letters with case (Chinese, digits, punctuation)."""
+    return text.upper() == text.lower()
+
+
 def text_contains(field: str, text: str) -> Q:
     """`field` holds `text`, case-insensitively. Chinese has no case: for text without
     cased letters the plain LIKE is used, which spares upper() on every row and which the
     PostgreSQL planner estimates far better (a title search over 27,500 proposals: 44 →
     18 ms to count, 84 → 1 ms for its first page)."""
-    lookup = "contains" if text.upper() == text.lower() else "icontains"
+    lookup = "contains" if caseless(text) else "icontains"
     return Q(**{f"{field}__{lookup}": text})
 
 
