@@ -54,9 +54,9 @@ class Assignment(models.Model):
     )
     # The proposal's session, copied here so that a session's assignments are read from
     # this table's own indexes (statistics, overdue lists), without joining the proposals.
-    # Filled from the proposal on save; PostgreSQL holds it equal to the proposal's with a
-    # foreign key on (proposal_id, session_id), ON UPDATE CASCADE (migration 0009), and
-    # Proposal.save carries a move to another session over on other databases.
+    # Filled from the proposal on save and bulk_create; Proposal.save carries a move to
+    # another session over; PostgreSQL also holds it equal to the proposal's with a
+    # foreign key on (proposal_id, session_id), ON UPDATE CASCADE (migration 0009).
     session = models.ForeignKey(
         Session, on_delete=models.PROTECT, related_name="+", editable=False,
         verbose_name=_("届次"),

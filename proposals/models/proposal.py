@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+from simple_history.utils import bulk_update_with_history
 
 from .org import Proposer, Session
 
@@ -107,16 +108,20 @@ class Proposal(models.Model):
 
     def save(self, *args, **kwargs) -> None:
         """Saves; a proposal moved to another session takes its assignments along (their
-        copy of the session, Assignment.session). On PostgreSQL the foreign key has done
-        it already (ON UPDATE CASCADE, migration 0009); other databases need this."""
+        copy of the session, Assignment.session), with a history row each. On PostgreSQL
+        the foreign key has moved them already (ON UPDATE CASCADE, migration 0009)."""
         super().save(*args, **kwargs)
         before = getattr(self, "_saved_session_id", None)
         if before is not None and before != self.session_id:
-            # Saved one by one (rare): each gets a history row, which is how the cached
+            # With a history row each (one bulk update, one insert): that is how the cached
             # statistics learn which units' figures changed (insights.stats).
-            for assignment in self.assignments.all():
+            assignments = list(self.assignments.all())
+            for assignment in assignments:
                 assignment.session_id = self.session_id
-                assignment.save(update_fields=["session"])
+            bulk_update_with_history(
+                assignments, self.assignments.model, ["session"],
+                default_user=getattr(self, "_history_user", None),
+            )
         self._saved_session_id = self.session_id
 
     @classmethod
