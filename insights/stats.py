@@ -427,8 +427,9 @@ def _unit_figures(
     session: Session, today: dt.date, unit_ids: set[int] | None = None
 ) -> SessionFigures:
     """Every unit's figures of the session (or those of `unit_ids`). Four grouped
-    queries; replies are joined (LEFT JOIN on the signed ones, counted distinct) rather
-    than probed per assignment with EXISTS, which costs twice as much at 30,000 rows."""
+    queries and one for the unit names; replies are joined (LEFT JOIN on the signed
+    ones, counted distinct) rather than probed per assignment with EXISTS, which costs
+    twice as much at 30,000 rows."""
     answering = answering_assignments(session)
     overdue = _overdue(session, None, today)
     if unit_ids is not None:
