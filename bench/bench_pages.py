@@ -95,13 +95,13 @@ def measure(url: str, *, runs: int, warmup: int, timed: bool) -> dict[str, tuple
 
 
 def _measure_here(runs: int, warmup: int, timed: bool) -> dict[str, list]:
-    import django
-
-    django.setup()
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext, override_settings
 
+    # Start as the web server does: config.wsgi sets Django up, then freezes what start-up
+    # loaded (config/heap.py), so full garbage collections skip it.
+    import config.wsgi  # noqa: F401
     from proposals.tests.scale_pages import scale_pages
 
     results = {}

@@ -165,6 +165,9 @@ def main() -> None:
     import django
 
     django.setup()
+    from config.heap import freeze_startup_objects
+
+    freeze_startup_objects()  # as a web process does after start-up (config/wsgi.py)
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
     from django.db import connection
