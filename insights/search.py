@@ -259,7 +259,7 @@ def search_proposals(
         for term in terms:
             candidates = candidates.filter(_matches_proposal(term))
         candidates = list(candidates.values_list("pk", flat=True)[:MAX_CANDIDATES * 2])
-    queryset = Proposal.objects.filter(pk__in=candidates)
+    queryset = Proposal.objects.filter(pk__any_of=candidates)
     score = Value(0.0, output_field=FloatField())
     for term in terms:
         queryset = queryset.filter(_matches_proposal(term))
@@ -340,7 +340,7 @@ def _sections_in_sql(
         queryset = queryset.filter(_contains("heading", term) | _contains("body", term))
     # No ORDER BY: PostgreSQL stops once it has enough (see _proposal_candidates).
     candidates = list(queryset.order_by().values_list("pk", flat=True)[:MAX_CANDIDATES])
-    rows = Section.objects.filter(pk__in=candidates).annotate(body=body)
+    rows = Section.objects.filter(pk__any_of=candidates).annotate(body=body)
     score = Value(0.0, output_field=FloatField())
     for term in terms:
         score = score + 3 * _occurrences("heading", term) + _occurrences(body, term)
@@ -396,7 +396,7 @@ def search_replies(
             : MAX_CANDIDATES * 3
         ]
     )
-    paragraphs = ReplyParagraph.objects.filter(reply_id__in=list(reply_ids)[:MAX_CANDIDATES])
+    paragraphs = ReplyParagraph.objects.filter(reply_id__any_of=list(reply_ids)[:MAX_CANDIDATES])
     counts = {f"n{i}": Sum(_occurrences("text", term)) for i, term in enumerate(terms)}
     every = {f"n{i}__gt": 0 for i in range(len(terms))}
     total = sum((F(name) for name in counts), Value(0))
@@ -416,7 +416,7 @@ def search_replies(
     )
     first_text: dict[int, str] = {}
     for reply_id, text in (
-        ReplyParagraph.objects.filter(reply_id__in=by_id).filter(match_any)
+        ReplyParagraph.objects.filter(reply_id__any_of=list(by_id)).filter(match_any)
         .order_by("reply_id", "order").values_list("reply_id", "text")
     ):
         first_text.setdefault(reply_id, text)

@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class ProposalsConfig(AppConfig):
     name = "proposals"
     verbose_name = _("提案办理")
+
+    def ready(self):
+        from . import lookups  # noqa: F401  (registers __any_of)
