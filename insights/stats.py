@@ -22,7 +22,7 @@ from dataclasses import dataclass, field, fields
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -140,10 +140,16 @@ class Dashboard:
         return [(c, n, Rate(n, total)) for c, n in self.class_counts]
 
 
+def _answering(session: Session, prefix: str = "") -> Q:
+    """The session's lead and split assignments, not withdrawn; `prefix` reaches them
+    from another model ("assignment__")."""
+    return Q(**{f"{prefix}session": session, f"{prefix}role__in": ANSWERING_ROLES}) & ~Q(
+        **{f"{prefix}state": Assignment.State.WITHDRAWN}
+    )
+
+
 def answering_assignments(session: Session, unit: Unit | None = None) -> QuerySet[Assignment]:
-    queryset = Assignment.objects.filter(
-        session=session, role__in=ANSWERING_ROLES
-    ).exclude(state=Assignment.State.WITHDRAWN)
+    queryset = Assignment.objects.filter(_answering(session))
     if unit is not None:
         queryset = queryset.filter(unit=unit)
     return queryset
@@ -427,50 +433,58 @@ def _unit_figures(
     session: Session, today: dt.date, unit_ids: set[int] | None = None
 ) -> SessionFigures:
     """Every unit's figures of the session (or those of `unit_ids`). Four grouped
-    queries and one for the unit names; replies are joined (LEFT JOIN on the signed
-    ones, counted distinct) rather than probed per assignment with EXISTS, which costs
-    twice as much at 30,000 rows."""
+    queries and one for the unit names:
+
+    - assigned, from the answering assignments' index alone;
+    - replied, on time and feedback by satisfaction, in one query starting from the
+      signed and sent replies of those assignments (a few thousand rows, not every
+      assignment joined to its replies; 42 → 27 ms at 50,000 proposals). An assignment
+      can have several such replies (a corrected one and its correction): it is counted
+      once (COUNT DISTINCT); feedback belongs to one reply and is counted per reply;
+    - overdue (_count_overdue) and current replies by class."""
     answering = answering_assignments(session)
     overdue = _overdue(session, None, today)
+    signed = Reply.objects.filter(_answering(session, "assignment__"), state__in=FROZEN_STATES)
     if unit_ids is not None:
         answering = answering.filter(unit_id__in=unit_ids)
         overdue = overdue.filter(unit_id__in=unit_ids)
+        signed = signed.filter(assignment__unit_id__in=unit_ids)
     rows: dict[int, UnitRow] = {}  # named at the end (_name_rows)
-    grouped = (
-        answering.annotate(
-            signed=FilteredRelation("replies", condition=Q(replies__state__in=FROZEN_STATES))
-        )
-        .order_by()
-        .values("unit_id")
-        .annotate(
-            assigned=Count("pk", distinct=True),
-            replied=Count("signed__assignment_id", distinct=True),
-            on_time=Count("pk", distinct=True, filter=Q(signed__signed_on__lte=F("due_on"))),
-        )
-    )
-    for g in grouped:
-        rows[g["unit_id"]] = UnitRow(g["unit_id"], "", g["assigned"], g["replied"], g["on_time"])
+    for unit_id, assigned in answering.order_by().values("unit_id").annotate(
+        n=Count("pk")
+    ).values_list("unit_id", "n"):
+        rows[unit_id] = UnitRow(unit_id, "", assigned)
+    levels = list(Feedback.Satisfaction.values)
+    by_level = {
+        f"feedback_{i}": Count("feedback", filter=Q(feedback__satisfaction=level))
+        for i, level in enumerate(levels)
+    }
     by_satisfaction: dict[int, Counter] = {}
-    # Feedback is given on sent replies only: the signed-reply index leads there.
-    for g in (
-        answering.filter(replies__state__in=FROZEN_STATES, replies__feedback__isnull=False)
-        .order_by()
-        .values("unit_id", satisfaction=F("replies__feedback__satisfaction"))
-        .annotate(n=Count("replies__feedback__id"))
+    for g in signed.order_by().values("assignment__unit_id").annotate(
+        replied=Count("assignment_id", distinct=True),
+        on_time=Count(
+            "assignment_id", distinct=True, filter=Q(signed_on__lte=F("assignment__due_on"))
+        ),
+        **by_level,
     ):
-        row = rows.setdefault(g["unit_id"], UnitRow(g["unit_id"], ""))
-        row.feedback += g["n"]
-        if g["satisfaction"] in SATISFIED:
-            row.satisfied += g["n"]
-        by_satisfaction.setdefault(g["unit_id"], Counter())[g["satisfaction"]] += g["n"]
+        unit_id = g["assignment__unit_id"]
+        row = rows.setdefault(unit_id, UnitRow(unit_id, ""))
+        row.replied, row.on_time = g["replied"], g["on_time"]
+        counts = Counter(
+            {level: g[f"feedback_{i}"] for i, level in enumerate(levels) if g[f"feedback_{i}"]}
+        )
+        if counts:
+            by_satisfaction[unit_id] = counts
+            row.feedback = sum(counts.values())
+            row.satisfied = sum(n for level, n in counts.items() if level in SATISFIED)
     _count_overdue(rows, overdue)
     # Current replies (signed or sent, not corrected) by class. Not superseded as an
     # anti-join: the planner misjudges the reverse one-to-one's IS NULL and probes every
-    # reply (250 ms at 30,000 replies).
+    # reply (250 ms at 30,000 replies). The assignments are joined once, not also tested
+    # with IN (answering) (24 → 16 ms at 50,000 proposals).
     by_class: dict[int, Counter] = {}
     for g in (
-        Reply.objects.filter(assignment__in=answering, state__in=FROZEN_STATES)
-        .exclude(Exists(Reply.objects.filter(supersedes=OuterRef("pk"))))
+        signed.exclude(Exists(Reply.objects.filter(supersedes=OuterRef("pk"))))
         .order_by()
         .values("assignment__unit_id", "category")
         .annotate(n=Count("pk"))
