@@ -67,6 +67,15 @@ def overdue_rows(assignments):
     )
 
 
+@register.filter
+def marked(parts):
+    """A search hit's snippet, from its (text, is_hit) parts (insights.search.snippet):
+    escaped, the hits in <mark>. One filter instead of a loop per hit in the template."""
+    return format_html_join(
+        "", "{}", ((format_html("<mark>{}</mark>", text) if hit else text,) for text, hit in parts)
+    )
+
+
 @register.simple_tag
 def unit_select(units, selected=None, allow_all=False):
     """The unit choice of the statistics page (PlainSelect, as the proposal list's)."""

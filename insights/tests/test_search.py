@@ -146,6 +146,16 @@ def test_it_marks_the_hits_in_the_snippet():
     assert parts[0] == ("…", False) and parts[-1] == ("…", False)
 
 
+def test_the_snippet_is_escaped_with_the_hits_marked():
+    from insights.templatetags.insights_tags import marked
+
+    parts = snippet("<b>停车</b> & 停车", ["停车"])
+    assert str(marked(parts)) == (
+        "&lt;b&gt;<mark>停车</mark>&lt;/b&gt; &amp; <mark>停车</mark>"
+    )
+    assert str(marked([])) == ""
+
+
 def test_it_renders_the_search_page(client, data):
     client.force_login(data["clerk"])
     response = client.get(reverse("insights:search"), {"q": "停车"})
