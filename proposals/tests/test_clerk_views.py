@@ -235,6 +235,21 @@ def test_it_filters_searches_and_paginates(clerk, s):
     assert "共 1 件" in clerk.get(url, {"overdue": "on"}).content.decode()
 
 
+def test_it_flags_the_proposals_with_open_work_past_its_due_date(clerk, s):
+    url = reverse("proposals:proposal_list")
+    flag = '<span class="flag flag-bad">超期</span>'
+    assert flag not in clerk.get(url).content.decode()
+    s.co.due_on = dt.date(2025, 3, 31)
+    s.co.save()
+    page = clerk.get(url).content.decode()
+    assert page.count(flag) == 1
+    row = page[page.index(s.co.proposal.title):]
+    assert row.index(flag) < row.index("</tr>")  # on that proposal's row
+    s.co.state = Assignment.State.COMPLETED
+    s.co.save()
+    assert flag not in clerk.get(url).content.decode()  # completed: no longer open
+
+
 def test_its_title_search_ignores_case_of_latin_letters_only(clerk, s):
     """Chinese text is matched as it is (plain LIKE: fast, and well estimated); a word
     with Latin letters is matched whatever their case."""
