@@ -7,6 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from insights.stats import dashboard
 from proposals.models import Assignment, Proposal
 from proposals.tests.factories import AssignmentFactory, ProposalFactory
+from replies.models import Reply
 
 from .conftest import DUE, TODAY
 from .helpers import signed_reply
@@ -38,6 +39,23 @@ def test_it_computes_the_session_figures_by_hand(world):
     overdue = [(a.proposal.number, a.unit.short_name) for a in board.overdue]
     assert overdue == [(4, "市市场监管局"), (5, "市交通局")]
     assert [a.days_overdue for a in board.overdue] == [11, 11]
+
+
+def test_a_corrected_reply_counts_its_assignment_once_and_its_class_only(world):
+    """P1's reply (on time, A, 满意) is corrected by a second signed reply, late and B:
+    P1 is still one replied, on-time assignment; only the correction's class counts."""
+    p1 = world["proposals"][0]
+    a1 = p1.assignments.get()
+    first = a1.replies.get()
+    correction = signed_reply(a1, signed_on=dt.date(2025, 6, 30), category="B")
+    Reply.objects.filter(pk=correction.pk).update(supersedes=first)
+
+    board = dashboard(session=world["session"], today=TODAY)
+    assert (board.assigned, board.replied, board.on_time) == (7, 4, 3)
+    assert board.class_counts == [("A", 1), ("B", 2), ("C", 1)]
+    assert (board.satisfaction_rate.numerator, board.feedback_total) == (2, 3)
+    u1 = next(r for r in board.units if r.unit_id == world["units"][0].pk)
+    assert (u1.assigned, u1.replied, u1.on_time, u1.feedback, u1.satisfied) == (3, 2, 1, 2, 1)
 
 
 def test_it_ranks_units_by_reply_rate_then_on_time_rate(world):
