@@ -18,6 +18,8 @@ class AnyOf(Lookup):
     prepare_rhs = False
 
     def get_prep_lookup(self):
+        if hasattr(self.rhs, "resolve_expression"):  # a queryset or an expression
+            raise TypeError("__any_of takes values (a list of ids), not a query: use __in")
         values = []
         for value in self.rhs:
             if value is None:

@@ -42,6 +42,11 @@ def test_none_is_left_out_as_in_does(proposals):
     ]
 
 
+def test_a_query_is_refused_with_a_pointer_to_in(proposals):
+    with pytest.raises(TypeError, match="use __in"):
+        Proposal.objects.filter(pk__any_of=Proposal.objects.values("pk"))
+
+
 def test_the_list_is_one_parameter_on_postgresql(proposals):
     ids = [p.pk for p in proposals]
     with CaptureQueriesContext(connection) as ctx:
