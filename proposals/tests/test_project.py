@@ -44,6 +44,15 @@ def test_it_speaks_chinese_in_shanghai(settings):
 
 
 @pytest.mark.django_db
+def test_every_page_names_its_icon_which_is_a_static_file(client, db):
+    from django.contrib.staticfiles import finders
+
+    html = client.get(reverse("login")).content.decode()
+    assert 'rel="icon"' in html and "img/favicon.svg" in html
+    path = finders.find("img/favicon.svg")
+    assert path and Path(path).read_text(encoding="utf-8").startswith("<svg")
+
+
 def test_it_renders_every_admin_changelist_and_history(admin_client):
     call_command("load_demo", stdout=io.StringIO())
     shown_inline = {"replies.ReplyParagraph"}  # edited inside its reply
