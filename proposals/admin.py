@@ -144,7 +144,7 @@ class AssignmentAdmin(SimpleHistoryAdmin):
 
     @admin.display(boolean=True, description=_("超期"))
     def is_overdue(self, obj: Assignment) -> bool:
-        return obj.is_open and obj.due_on < timezone.localdate()
+        return obj.is_overdue_on(timezone.localdate())
 
 
 @admin.register(Task)

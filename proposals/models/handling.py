@@ -125,6 +125,10 @@ class Assignment(models.Model):
     def is_open(self) -> bool:
         return self.state in self.OPEN_STATES
 
+    def is_overdue_on(self, day) -> bool:
+        """Open work past its due date on `day` (the 超期 flag)."""
+        return self.is_open and self.due_on < day
+
     @property
     def answers_proposer(self) -> bool:
         """Lead and split units write a reply letter; co-handling units write a section."""
