@@ -454,10 +454,9 @@ def _unit_figures(
         n=Count("pk")
     ).values_list("unit_id", "n"):
         rows[unit_id] = UnitRow(unit_id, "", assigned)
-    levels = list(Feedback.Satisfaction.values)
     by_level = {
-        f"feedback_{i}": Count("feedback", filter=Q(feedback__satisfaction=level))
-        for i, level in enumerate(levels)
+        f"feedback_{level}": Count("feedback", filter=Q(feedback__satisfaction=level))
+        for level in Feedback.Satisfaction.values
     }
     by_satisfaction: dict[int, Counter] = {}
     for g in signed.order_by().values("assignment__unit_id").annotate(
@@ -470,9 +469,9 @@ def _unit_figures(
         unit_id = g["assignment__unit_id"]
         row = rows.setdefault(unit_id, UnitRow(unit_id, ""))
         row.replied, row.on_time = g["replied"], g["on_time"]
-        counts = Counter(
-            {level: g[f"feedback_{i}"] for i, level in enumerate(levels) if g[f"feedback_{i}"]}
-        )
+        counts = Counter({
+            level: n for level in Feedback.Satisfaction.values if (n := g[f"feedback_{level}"])
+        })
         if counts:
             by_satisfaction[unit_id] = counts
             row.feedback = sum(counts.values())
