@@ -47,6 +47,7 @@ def test_it_loads_proposals_in_many_states():
 def test_it_answers_the_answered_proposals_with_signed_letters_and_feedback():
     from replies.models import Feedback, Reply
     from replies.signing import verify_bytes
+    from replies.tests.ooxml_validate import assert_valid_docx
 
     call_command("load_demo", stdout=io.StringIO())
     answered = Proposal.objects.filter(
@@ -56,7 +57,9 @@ def test_it_answers_the_answered_proposals_with_signed_letters_and_feedback():
     assert replies.count() == answered.count() >= 3
     for reply in replies:
         reply.signed_file.open("rb")
-        assert verify_bytes(reply.signed_file.read()).valid
+        data = reply.signed_file.read()
+        assert verify_bytes(data).valid
+        assert_valid_docx(data)
         assert reply.doc_number.startswith(reply.unit.doc_prefix + "〔2025〕")
     feedback_statuses = {f.reply.proposal.status for f in Feedback.objects.all()}
     assert feedback_statuses <= {Proposal.Status.FEEDBACK, Proposal.Status.CLOSED}

@@ -8,6 +8,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from .letter_samples import minimal_spec, sample_path, sample_spec
+from .ooxml_validate import assert_valid_docx
 
 
 def run(*args, stdin: str | None = None, monkeypatch=None) -> tuple[int, str, str]:
@@ -27,6 +28,7 @@ def test_it_writes_the_letter(tmp_path):
     code, _, err = run("--spec", str(sample_path()), "--out", str(out))
     assert (code, err) == (0, "")
     assert "王波委员：" in [p.text for p in docx.Document(out).paragraphs]
+    assert_valid_docx(out.read_bytes())
 
 
 def test_it_reads_the_spec_from_stdin(tmp_path, monkeypatch):

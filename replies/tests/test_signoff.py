@@ -13,6 +13,7 @@ from replies import services
 from replies.models import DocumentCounter, Reply
 from replies.services import DraftingCheckError, TransitionError
 
+from .ooxml_validate import assert_valid_docx
 from .reply_fixtures import SIGN_DATE, make_case, ready_reply, second_proposal_case
 
 pytestmark = pytest.mark.django_db
@@ -35,6 +36,7 @@ def test_it_numbers_signs_and_freezes_the_letter():
     assert hashlib.sha256(data).hexdigest() == reply.sha256
     assert reply.signed_file.name.startswith("replies/2025/")
     assert data[:2] == b"PK"
+    assert_valid_docx(data)
     assert reply.signed_spec["doc_number"] == {"year": 2025, "seq": 1}
     assert DocumentCounter.objects.get(unit=case.unit, year=2025).last_seq == 1
 
@@ -223,5 +225,34 @@ def test_it_can_put_a_feedback_link_on_the_letter():
     assert feedback_link_get(token=tokens[0]) == link
     assert "feedback_url" not in reply.signed_spec
     assert tokens[0] not in reply.signature_payload
-    with zipfile.ZipFile(io.BytesIO(reply.signed_file.read())) as z:
+    data = reply.signed_file.read()
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
         assert any(n.startswith("word/media/") for n in z.namelist())  # the QR code
+    assert_valid_docx(data)
+
+
+def test_it_signs_a_sealed_letter_with_a_qr_code_that_word_reads_without_repair(settings,
+                                                                                 tmp_path):
+    import io
+    import zipfile
+
+    from django.core.files.base import ContentFile
+
+    from replies.models import UnitLetterSettings
+
+    from .letter_samples import tiny_png
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    case = make_case()
+    letter_settings = UnitLetterSettings(unit=case.unit)
+    letter_settings.seal.save("seal.png", ContentFile(tiny_png(60, 60)), save=True)
+    reply = services.reply_sign_off(
+        reply=ready_reply(case), actor=case.signer, signed_on=SIGN_DATE,
+        feedback_url_for=lambda token: f"https://tian.example.org/feedback/{token}",
+    )
+    data = reply.signed_file.read()
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        media = [n for n in z.namelist() if n.startswith("word/media/")]
+    assert len(media) == 2  # the seal and the QR code
+    report = assert_valid_docx(data)
+    assert ("word/document.xml", "Word 2007") in report.checked

@@ -11,6 +11,7 @@ from replies.letter import render_letter
 from replies.models import UnitLetterSettings
 from replies.spec_builder import build_spec, heading_number, outline
 
+from .ooxml_validate import assert_valid_docx
 from .reply_fixtures import SIGN_DATE, make_case, ready_reply
 
 pytestmark = pytest.mark.django_db
@@ -35,6 +36,7 @@ def test_it_builds_a_draft_spec_the_generator_renders():
     assert spec["disclosure"] == "此件公开发布"
     data = render_letter(spec)
     assert "科技创新支撑情况" in _document_xml(data)
+    assert_valid_docx(data)
 
 
 def test_it_nests_headings_by_level():
@@ -103,8 +105,10 @@ def test_it_puts_the_units_seal_on_the_letter(settings, tmp_path):
     reply = services.reply_create_draft(assignment=case.lead, actor=case.handler)
     spec = build_spec(reply)
     assert spec["seal"].endswith(".png")
-    with zipfile.ZipFile(io.BytesIO(render_letter(spec))) as z:
+    data = render_letter(spec)
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
         assert any(name.startswith("word/media/") for name in z.namelist())
+    assert_valid_docx(data)
 
 
 def test_heading_numbers():

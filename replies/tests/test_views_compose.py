@@ -20,6 +20,7 @@ from replies.letter.preview import PreviewUnavailable
 from replies.models import Reply, ReplyParagraph
 from replies.views._places import item_places, place_findings
 
+from .ooxml_validate import assert_valid_docx
 from .reply_fixtures import CONTACT, make_case, ready_reply
 
 pytestmark = pytest.mark.django_db
@@ -248,8 +249,8 @@ def test_it_downloads_the_draft_docx(client):
     client.force_login(case.handler)
     response = client.get(_url(reply, "draft_docx"))
     assert response.status_code == 200
-    assert b"".join(response.streaming_content)[:2] == b"PK"
     assert "attachment" in response["Content-Disposition"]
+    assert_valid_docx(b"".join(response.streaming_content))
 
 
 def test_it_explains_when_the_preview_is_unavailable(client):
