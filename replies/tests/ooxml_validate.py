@@ -136,6 +136,18 @@ def schema(entry: str = _WML_ENTRY) -> etree.XMLSchema:
     return etree.XMLSchema(etree.parse(str(XSD_DIR / entry)))
 
 
+@functools.cache
+def _vml_names() -> dict[str, frozenset[str]]:
+    """namespace -> every element name the VML schemas declare (globally or locally)."""
+    names: dict[str, set[str]] = defaultdict(set)
+    for path in XSD_DIR.glob("vml-*.xsd"):
+        xsd = etree.parse(str(path)).getroot()
+        names[xsd.get("targetNamespace")] |= {
+            el.get("name") for el in xsd.iter("{http://www.w3.org/2001/XMLSchema}element")
+            if el.get("name")}
+    return {ns: frozenset(found) for ns, found in names.items()}
+
+
 def assert_valid_docx(data: bytes) -> Report:
     report = validate_docx(data)
     assert report.ok, f"{len(report.problems)} OOXML problem(s):\n{report}"
@@ -345,6 +357,14 @@ class _Package:
         origin = dict(zip(tree.iter(), root.iter(), strict=True))
         out = mc_process(tree, READERS[reader]) if reader else []
         self.report.checked.append((name, reader or "package"))
+        # w:pict and w:object take VML under a lax wildcard, which lets undeclared names pass.
+        declared = _vml_names()
+        for el in tree.iter(tag=etree.Element):
+            qname = etree.QName(el)
+            if qname.namespace in declared and qname.localname not in declared[qname.namespace]:
+                where = origin[el]
+                out.append((where.sourceline, f"{_path(where)}: {_short(el)} is not an element "
+                                              f"of its namespace near {_excerpt(where)}"))
         xsd = schema(entry)
         if xsd.validate(tree):
             return out
