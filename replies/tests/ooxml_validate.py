@@ -195,6 +195,8 @@ class _Package:
         self._reachable()
         self._references()
         self._unique_drawing_ids()
+        self._fields()
+        self._core_dates()
         for name, tree in self.trees.items():
             self._validate(name, tree)
 
@@ -339,6 +341,41 @@ class _Package:
                 if len(where) > 1:
                     self.problem(where[0], f"{what} {value!r} used {len(where)} times "
                                            f"(in {', '.join(sorted(set(where)))})")
+
+    def _fields(self) -> None:
+        """Each story's complex fields nest: begin, at most one separate, end."""
+        for name, root in self.trees.items():
+            if not _is_wml_story(root):
+                continue
+            open_fields: list[bool] = []  # per open field: separate seen
+            for el in root.iter(f"{{{NS_W}}}fldChar"):
+                kind = el.get(f"{{{NS_W}}}fldCharType")
+                if kind == "begin":
+                    open_fields.append(False)
+                elif not open_fields or (kind == "separate" and open_fields[-1]):
+                    self.problem(name, f"a field {kind} without its begin", el.sourceline)
+                elif kind == "separate":
+                    open_fields[-1] = True
+                else:
+                    open_fields.pop()
+            if open_fields:
+                self.problem(name, f"{len(open_fields)} field(s) begun and never ended")
+
+    def _core_dates(self) -> None:
+        """The Dublin Core stand-in schema takes any date; OPC wants typed W3CDTF ones."""
+        for name, root in self.trees.items():
+            if etree.QName(root).namespace != NS_CORE:
+                continue
+            for local in ("created", "modified"):
+                for el in root.iter(f"{{http://purl.org/dc/terms/}}{local}"):
+                    kind = el.get("{http://www.w3.org/2001/XMLSchema-instance}type", "")
+                    prefix, _, type_name = kind.rpartition(":")
+                    if type_name != "W3CDTF" or el.nsmap.get(prefix) != "http://purl.org/dc/terms/":
+                        self.problem(name, f"dcterms:{local} without xsi:type=\"dcterms:W3CDTF\"",
+                                     el.sourceline)
+                    if not _W3CDTF.fullmatch((el.text or "").strip()):
+                        self.problem(name, f"dcterms:{local} {el.text!r} is not a W3CDTF date",
+                                     el.sourceline)
 
     # ---- schema validation ---------------------------------------------------------------
     def _validate(self, name: str, root: etree._Element) -> None:
@@ -549,6 +586,9 @@ def _short(el) -> str:
 
 
 _CLARK = re.compile(r"\{([^}]*)\}")
+# W3CDTF (https://www.w3.org/TR/NOTE-datetime): YYYY, YYYY-MM, YYYY-MM-DD, or a time with zone.
+_W3CDTF = re.compile(r"\d{4}(-\d{2}(-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?"
+                     r"(Z|[+-]\d{2}:\d{2}))?)?)?")
 
 
 def _shorten(message: str, prefixes: dict[str, str]) -> str:

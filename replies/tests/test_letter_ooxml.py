@@ -180,6 +180,19 @@ def test_it_finds_a_part_that_is_not_well_formed():
     _assert_found(data, "word/footer1.xml", None, "not well-formed")
 
 
+def test_it_finds_a_field_that_is_never_ended():
+    data = _broken("word/footer1.xml", '<w:fldChar w:fldCharType="end"/>', "")
+    _assert_found(data, "word/footer1.xml", None, "1 field(s) begun and never ended")
+
+
+@pytest.mark.parametrize(("old", "new", "words"), [
+    ('<dcterms:created xsi:type="dcterms:W3CDTF">', "<dcterms:created>", 'xsi:type="dcterms'),
+    ("T00:00:00Z</dcterms:modified>", " 00:00</dcterms:modified>", "is not a W3CDTF date"),
+])
+def test_it_finds_core_dates_word_cannot_read(old, new, words):
+    _assert_found(_broken("docProps/core.xml", old, new), "docProps/core.xml", None, words)
+
+
 def test_it_drops_ignorable_markup_but_not_unknown_markup():
     w14 = 'xmlns:w14="http://schemas.microsoft.com/office/word/2010/wordml"'
     tagged = '<w:p w14:paraId="1A2B3C4D"><w:pPr><w:pStyle w:val="Heading1"/>'
