@@ -3,7 +3,9 @@ itself, shown to fail on letters broken on purpose."""
 
 import io
 import zipfile
+from pathlib import Path
 
+import docx
 import pytest
 from lxml import etree
 
@@ -31,6 +33,30 @@ def test_it_writes_every_part_of_the_letter_as_word_reads_it(shape):
         elif name.endswith((".xml", ".rels")):
             assert (name, "package") in checked
     assert len(report.checked) == len(checked)  # no part validated twice by one reader
+
+
+def test_it_finds_nothing_word_would_repair_in_a_file_word_wrote():
+    """python-docx's template, saved by Word: w14/wp14 ignorable markup, theme, numbering,
+    customXml, thumbnail. Its one finding is the schema's, not Word's: Word writes
+    w:zoom w:val="bestFit" without the w:percent that ISO 29500 requires."""
+    report = validate_docx((Path(docx.__file__).parent / "templates" / "default.docx")
+                           .read_bytes())
+    assert [(p.part, p.reader, p.message.split(" ")[0]) for p in report.problems] == [
+        ("word/settings.xml", BOTH, "/w:settings/w:zoom:")]
+    assert "'w:percent' is required" in report.problems[0].message
+    assert {("word/stylesWithEffects.xml", "Word 2010"), ("word/theme/theme1.xml", "Word 2007"),
+            ("customXml/item1.xml", "package"), ("customXml/itemProps1.xml", "package")
+            } <= set(report.checked)
+
+
+def test_it_skips_custom_xml_data_which_may_be_any_xml():
+    rel = ('<Relationship Id="rIdX" Type="http://schemas.openxmlformats.org/officeDocument/'
+           '2006/relationships/customXml" Target="../customXml/item1.xml"/></Relationships>')
+    data = _broken("word/_rels/document.xml.rels", "</Relationships>", rel)
+    data = _rewrite(data, lambda name, raw: raw if name else [
+        ("customXml/item1.xml", b'<data xmlns="urn:example:letters"><id>1</id></data>')])
+    report = validate_docx(data)
+    assert (report.problems, report.skipped) == ([], ["customXml/item1.xml"])
 
 
 # ---- the checker fails on broken letters --------------------------------------------------
