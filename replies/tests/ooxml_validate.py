@@ -27,6 +27,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import unquote
 
 from lxml import etree
 
@@ -194,6 +195,7 @@ class _Package:
         self.parts = parts
         self.report = report
         self.trees: dict[str, etree._Element] = {}
+        self.by_lower = {name.lower(): name for name in parts}
         self.content_types: dict[str, str | None] = {}
         # source part ('' for the package) -> relationship id -> (type, target part)
         self.rels: dict[str, dict[str, tuple[str, str | None]]] = {}
@@ -232,7 +234,7 @@ class _Package:
                     self.problem(name, f"two Defaults for extension {ext!r}", el.sourceline)
                 defaults[ext] = el.get("ContentType")
             elif el.tag == f"{{{NS_CT}}}Override" and el.get("PartName"):
-                part = el.get("PartName").lstrip("/").lower()
+                part = unquote(el.get("PartName")).lstrip("/").lower()
                 if part in overrides:
                     self.problem(name, f"two Overrides for /{part}", el.sourceline)
                 overrides[part] = el.get("ContentType")
@@ -285,7 +287,8 @@ class _Package:
                 if rel.get("TargetMode") == "External" or not target:
                     found[rid] = (kind, None)
                     continue
-                part = _resolve(base, target)
+                # Part names compare case-insensitively (OPC); keep the package's spelling.
+                part = self.by_lower.get(_resolve(base, target).lower(), _resolve(base, target))
                 found[rid] = (kind, part)
                 if part not in self.parts:
                     self.problem(name, f"relationship {rid} points to /{part}, which is not "
@@ -552,8 +555,6 @@ def _rels_source(name: str) -> str | None:
 
 
 def _resolve(base: str, target: str) -> str:
-    from urllib.parse import unquote
-
     target = unquote(target.split("#", 1)[0])
     path = target.lstrip("/") if target.startswith("/") else posixpath.join(base, target)
     return posixpath.normpath(path).lstrip("/")

@@ -266,3 +266,11 @@ def test_it_reports_a_choice_that_requires_an_undeclared_prefix():
     text, problems = _read_as("Word 2010", xml)
     assert text == "<w:r/>"
     assert [m for _, m in problems] == ["mc:Choice Requires the undeclared prefix 'wp15'"]
+
+
+def test_it_reads_part_names_without_regard_to_case_or_percent_encoding():
+    data = _broken("word/_rels/document.xml.rels", 'Target="media/image1.png"',
+                   'Target="Media/%69mage1.PNG"')
+    data = _rewrite(data, lambda name, raw: raw if name != "[Content_Types].xml" else raw.replace(
+        b'PartName="/word/header2.xml"', b'PartName="/Word/%48eader2.xml"'))
+    assert _problems(data) == []
