@@ -13,6 +13,14 @@ kept when the reader understands every namespace its ``Requires`` names, else th
 ``mc:Fallback``; elements and attributes of ``mc:Ignorable`` namespaces the reader does not
 understand are dropped. Word 2010 understands more than the wps namespace (w14, wp14, …),
 but this schema set only holds wps, so the others count as not understood by either reader.
+
+The package rules: every part has a content type (Override or Default), fitting the type of
+the relationships that point at it; every internal relationship target is in the package;
+relationship ids are unique per part and every r:id / r:embed names one of its own part's,
+of the right type; wp:docPr ids and VML shape ids (o:spid) are unique across the document
+and its headers and footers; complex fields are closed; core.xml's dates are typed W3CDTF.
+Two checks are stricter than Word, which would open the file: parts nothing points to
+(orphans) and Overrides for parts that are not there; from a generator both are mistakes.
 """
 
 from __future__ import annotations
