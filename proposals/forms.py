@@ -45,7 +45,7 @@ def apply_errors(
 
 class OnceTokenMixin(forms.Form):
     """A hidden one-time token so that a double click creates one record, not two (see
-    views/_once.py)."""
+    once.py)."""
 
     form_token = forms.CharField(widget=forms.HiddenInput, required=False)
 
