@@ -43,10 +43,18 @@ def _get_session(request: HttpRequest, session_id: int | None) -> Session:
     return get_object_or_404(sessions, pk=session_id)
 
 
+def _unit_param(raw: str | None) -> int | None:
+    """The ?unit= filter: None when absent; anything but a plain number names no unit (0),
+    which the scope answers as it answers another committee's or unit's id."""
+    if not raw:
+        return None
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 18 else 0
+
+
 def _dashboard_scope(request: HttpRequest, session: Session) -> tuple[Unit | None, list | None]:
     """(unit filter, units allowed in the ranking). Staff of the committee see every unit;
     a unit's people see only their own unit's figures (another unit → 403)."""
-    unit_id = request.GET.get("unit") or None
+    unit_id = _unit_param(request.GET.get("unit"))
     if manages_committee(request.user, session.committee_id):
         if unit_id is None:
             return None, None
@@ -59,7 +67,7 @@ def _dashboard_scope(request: HttpRequest, session: Session) -> tuple[Unit | Non
         raise PermissionDenied
     if unit_id is None:
         return own[0], own
-    unit = next((u for u in own if str(u.pk) == str(unit_id)), None)
+    unit = next((u for u in own if u.pk == unit_id), None)
     if unit is None:
         raise PermissionDenied
     return unit, own

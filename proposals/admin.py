@@ -1,6 +1,8 @@
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
@@ -29,6 +31,7 @@ from .models import (
     Unit,
 )
 from .services import holidays_replace_year
+from .validators import WholeNumberField
 
 
 class OverdueFilter(admin.SimpleListFilter):
@@ -57,6 +60,60 @@ class OverdueFilter(admin.SimpleListFilter):
         return queryset
 
 
+class _ValidChoicesOnly:
+    """An autocomplete widget re-showing a posted value that is not an id of its model (" ",
+    "abc", a number past the column's range) drops it instead of querying with it: Django's
+    own widget passed it to the database, a ValueError (500) on the page's error display."""
+
+    def optgroups(self, name, value, attr=None):
+        target = self.field.target_field
+        kept = []
+        for raw in value:
+            try:
+                target.run_validators(target.to_python(raw))
+            except (ValidationError, TypeError, ValueError):
+                continue
+            kept.append(raw)
+        return super().optgroups(name, kept, attr)
+
+
+class ValidAutocompleteSelect(_ValidChoicesOnly, AutocompleteSelect):
+    pass
+
+
+class ValidAutocompleteSelectMultiple(_ValidChoicesOnly, AutocompleteSelectMultiple):
+    pass
+
+
+class ProjectAdmin(SimpleHistoryAdmin):
+    """A model admin whose `autocomplete_fields` use the widgets above and whose whole numbers
+    read full-width digits as the clerk's own forms do (refusing other scripts' digits)."""
+
+    formfield_overrides = {
+        models.IntegerField: {"form_class": WholeNumberField},
+        models.PositiveIntegerField: {"form_class": WholeNumberField},
+        models.PositiveSmallIntegerField: {"form_class": WholeNumberField},
+    }
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name in self.get_autocomplete_fields(request):
+            kwargs.setdefault(
+                "widget",
+                ValidAutocompleteSelect(db_field, self.admin_site, using=kwargs.get("using")),
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name in self.get_autocomplete_fields(request):
+            kwargs.setdefault(
+                "widget",
+                ValidAutocompleteSelectMultiple(
+                    db_field, self.admin_site, using=kwargs.get("using")
+                ),
+            )
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
 @admin.register(Committee)
 class CommitteeAdmin(SimpleHistoryAdmin):
     list_display = ["name", "short_name"]
@@ -64,7 +121,7 @@ class CommitteeAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Session)
-class SessionAdmin(SimpleHistoryAdmin):
+class SessionAdmin(ProjectAdmin):
     list_display = [
         "name", "committee", "year", "is_current", "lead_term_months", "co_term_months"
     ]
@@ -80,7 +137,7 @@ class UnitAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(SimpleHistoryAdmin):
+class MembershipAdmin(ProjectAdmin):
     list_display = ["user", "unit", "role"]
     list_filter = ["role", "unit__committee", "unit"]
     search_fields = ["user__username", "user__first_name", "user__last_name", "unit__name"]
@@ -114,7 +171,7 @@ class AssignmentInline(admin.TabularInline):
 
 
 @admin.register(Proposal)
-class ProposalAdmin(SimpleHistoryAdmin):
+class ProposalAdmin(ProjectAdmin):
     list_display = [
         "number", "title", "lead_proposer", "session", "status", "is_collective", "assigned_on"
     ]
@@ -131,7 +188,7 @@ class ProposalAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(SimpleHistoryAdmin):
+class AssignmentAdmin(ProjectAdmin):
     list_display = [
         "proposal", "unit", "role", "state", "assigned_on", "due_on", "is_overdue"
     ]

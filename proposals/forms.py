@@ -22,7 +22,7 @@ from .models import (
     Section,
     Unit,
 )
-from .validators import TextGuardMixin, valid_date_range
+from .validators import TextGuardMixin, WholeNumberField, valid_date_range
 
 DateInput = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -45,7 +45,7 @@ def apply_errors(
 
 class OnceTokenMixin(forms.Form):
     """A hidden one-time token so that a double click creates one record, not two (see
-    views/_once.py)."""
+    once.py)."""
 
     form_token = forms.CharField(widget=forms.HiddenInput, required=False)
 
@@ -79,6 +79,7 @@ class ProposalRegisterForm(TextGuardMixin, forms.ModelForm):
             "suggestions": forms.Textarea(attrs={"rows": 4}),
             "co_signers": forms.SelectMultiple(attrs={"size": 6}),
         }
+        field_classes = {"number": WholeNumberField}
         error_messages = {
             "number": {
                 "required": gettext_lazy("请填写提案号。"),

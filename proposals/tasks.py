@@ -6,7 +6,7 @@ from celery import shared_task
 
 from jobs.retry import TASK_OPTIONS
 
-from . import deadlines, notices
+from . import deadlines, notices, once
 
 
 @shared_task(name="proposals.scan_deadlines", **TASK_OPTIONS)
@@ -23,3 +23,9 @@ def scan_deadlines(today: str | None = None) -> dict:
 def notices_email() -> int:
     """E-mail unsent notices, one digest per unit. Idempotent: sent notices are marked."""
     return notices.notices_send_emails()
+
+
+@shared_task(name="proposals.purge_form_tokens", **TASK_OPTIONS)
+def purge_form_tokens() -> int:
+    """Forget double-submit claims older than a day. Idempotent."""
+    return once.purge()

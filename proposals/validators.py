@@ -102,3 +102,34 @@ def validate_seal_image(upload) -> None:
             % {"min": SEAL_MIN_SIDE, "max": SEAL_MAX_SIDE, "w": width, "h": height},
             code="seal_dimensions",
         )
+
+
+_FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+
+
+class WholeNumberField(forms.IntegerField):
+    """A whole number as people type it. Digits typed in full width by a Chinese input method
+    (１２３) are read as 123 and the field keeps what was typed in `converted_from`, so the
+    page can say what it stored; digits of other scripts, which int() would also read
+    (١٢٣), are refused."""
+
+    converted_from: str | None = None
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            typed = value.strip()
+            value = typed.translate(_FULL_WIDTH_DIGITS)
+            if not value.isascii():
+                raise ValidationError(self.error_messages["invalid"], code="invalid")
+            self.converted_from = typed if value != typed else None
+        return super().to_python(value)
+
+
+def converted_numbers(form: forms.Form) -> str:
+    """「１２３」→123 for each number field of a valid form that read full-width digits."""
+    return "；".join(
+        _("%(label)s「%(typed)s」已按半角数字%(value)s保存")
+        % {"label": field.label, "typed": field.converted_from, "value": form.cleaned_data[name]}
+        for name, field in form.fields.items()
+        if isinstance(field, WholeNumberField) and field.converted_from
+    )

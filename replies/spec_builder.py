@@ -142,6 +142,7 @@ def outline(reply: Reply) -> list[dict[str, Any]]:
                 "unit": row.source_unit,
                 "section": row.source_section,
                 "is_own": row.source_unit_id == reply.unit_id,
+                "original": row.original_text,
             }
         )
     return out

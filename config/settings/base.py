@@ -63,6 +63,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
 AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_CALLABLE = "config.login.axes_username"
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -119,8 +120,7 @@ MEDIA_ROOT = env("MEDIA_ROOT", default=str(BASE_DIR / "media"))
 # Celery: with no broker configured, tasks run in process (eager) for a laptop.
 REDIS_URL = env("REDIS_URL", default="")
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL or "memory://")
-# One cache for all processes when Redis is there: the double-submit guard of the web forms
-# (proposals/views/_once.py) must see tokens claimed by any worker.
+# One cache for all processes when Redis is there (the statistics, the search's candidates).
 CACHES = {
     "default": (
         {"BACKEND": "config.cache.ResilientRedisCache", "LOCATION": REDIS_URL}
@@ -156,6 +156,10 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=7, minute=0),  # CELERY_TIMEZONE: Asia/Shanghai
     },
     "outbox-flush": {"task": "jobs.flush_outbox", "schedule": 60.0},
+    "form-tokens-purge-daily": {
+        "task": "proposals.purge_form_tokens",
+        "schedule": crontab(hour=3, minute=0),
+    },
 }
 
 EMAIL_CONFIG = env.email("EMAIL_URL", default="consolemail://")

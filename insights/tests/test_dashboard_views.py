@@ -128,3 +128,17 @@ def test_an_empty_session_says_so_in_each_table(client, world):
     html = client.get(reverse("insights:dashboard_session", args=[empty.pk])).content.decode()
     assert '<td colspan="7" class="empty">暂无交办</td>' in html
     assert '<td colspan="6" class="empty">没有超期未办的交办</td>' in html
+
+
+@pytest.mark.parametrize("value", ["abc", "1.5", "-1", "１", "9" * 30, "1' OR '1'='1", "{{x}}"])
+def test_it_answers_a_malformed_unit_filter_as_no_such_unit(client, world, value):
+    """?unit=abc raised ValueError (a 500) on the page and on its spreadsheet."""
+    from urllib.parse import quote
+
+    export = reverse("insights:dashboard_export", args=[world["session"].pk])
+    client.force_login(world["clerk"])
+    assert client.get(_url(world, unit=quote(value))).status_code == 404
+    assert client.get(f"{export}?unit={quote(value)}").status_code == 404
+    client.force_login(world["u1_handler"])
+    assert client.get(_url(world, unit=quote(value))).status_code == 403
+    assert client.get(f"{export}?unit={quote(value)}").status_code == 403

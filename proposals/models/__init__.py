@@ -8,6 +8,7 @@ from .handling import (
     Task,
 )
 from .notices import Notice, NoticeCursor
+from .once import FormToken
 from .org import Committee, CommitteeRole, Membership, Proposer, Session, Unit
 from .proposal import Proposal, ProposalStatus
 
@@ -19,6 +20,7 @@ __all__ = [
     "CommitteeRole",
     "ContactRecord",
     "ExtensionRequest",
+    "FormToken",
     "Membership",
     "Notice",
     "NoticeCursor",

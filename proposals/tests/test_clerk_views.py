@@ -305,3 +305,23 @@ def test_it_still_offers_the_rows_when_the_terms_need_a_year_without_holidays(cl
         response = clerk.post(url, assign_data(rows, "2026-11-28"))
     assert response.status_code == 302
     assert s.accepted.assignments.get().due_on == dt.date(2027, 3, 1)
+
+
+def test_it_reads_full_width_digits_and_says_what_it_stored(clerk, s):
+    """「４４１３７」 from a Chinese input method was stored as 44137 without a word."""
+    response = clerk.post(
+        reverse("proposals:proposal_register"), register_data(s, number="４４１３７"), follow=True
+    )
+    assert Proposal.objects.filter(session=s.session, number=44137).exists()
+    shown = [str(m) for m in response.context["messages"]]
+    assert any("「４４１３７」已按半角数字44137保存" in m for m in shown), shown
+
+
+@pytest.mark.parametrize("typed", ["١٢٣", "12３a", "一二三"])
+def test_it_refuses_digits_of_other_scripts_in_the_number(clerk, s, typed):
+    response = clerk.post(
+        reverse("proposals:proposal_register"), register_data(s, number=typed)
+    )
+    assert response.status_code == 400
+    assert "提案号须为正整数。" in field_errors(response.content.decode(), "number")
+    assert not Proposal.objects.filter(number=123).exists()

@@ -52,3 +52,28 @@ def test_production_counts_the_address_the_proxy_added():
     )
     assert _client_ip(request) == "10.0.0.9"
     assert _client_ip(RequestFactory().get("/", REMOTE_ADDR="10.1.1.1")) == "10.1.1.1"
+
+
+@override_settings(AXES_ENABLED=True)
+@pytest.mark.parametrize("length", [151, 256, 10_000])
+def test_it_refuses_a_username_longer_than_any_account_without_a_server_error(
+    client, require_postgres, length
+):
+    """axes records the failed name in a 255-character column; PostgreSQL refused a longer one
+    (DataError, a 500 to an anonymous visitor). Needs PostgreSQL: SQLite ignores lengths."""
+    from axes.models import AccessAttempt
+
+    response = client.post(reverse("login"), {"username": "王" * length, "password": "x"})
+    assert response.status_code == 200
+    assert "_auth_user_id" not in client.session
+    attempt = AccessAttempt.objects.get()
+    assert attempt.username == "王" * 150
+
+
+@override_settings(AXES_ENABLED=True)
+def test_it_still_locks_out_a_long_username_after_five_failures(client):
+    url = reverse("login")
+    for _ in range(5):
+        client.post(url, {"username": "x" * 300, "password": "wrong"})
+    response = client.post(url, {"username": "x" * 300, "password": "wrong"})
+    assert response.status_code == 429

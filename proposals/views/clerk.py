@@ -33,6 +33,7 @@ from ..models import (
     ReassignmentRequest,
 )
 from ..timeline import proposal_timeline
+from ..validators import converted_numbers
 from ._access import get_proposal_for_clerk, require_clerk
 from ._panels import Panel, build_panels
 
@@ -122,7 +123,10 @@ def proposal_register(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
-            messages.success(request, _("已登记%(p)s。") % {"p": proposal})
+            note = converted_numbers(form)
+            messages.success(
+                request, _("已登记%(p)s。") % {"p": proposal} + (f"（{note}）" if note else "")
+            )
             return redirect("proposals:proposal_detail", pk=proposal.pk)
     return render(
         request,

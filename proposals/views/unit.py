@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from .. import once as _once
 from .. import selectors, services
 from ..dates import MissingHolidayData
 from ..forms import (
@@ -26,7 +27,6 @@ from ..forms import (
 )
 from ..models import Assignment, Section
 from ..services import ConflictError
-from . import _once
 from ._access import get_assignment_for_unit, get_section_for_unit
 from ._panels import Panel, build_panels
 

@@ -315,6 +315,9 @@ class ReplyParagraph(models.Model):
         related_name="+",
         verbose_name=_("引用段落"),
     )
+    # Set when the lead unit changed the text of another unit's section (or quoted
+    # paragraph): the text that unit wrote, so the signer sees both and whose words are whose.
+    original_text = models.TextField(_("修改前原文"), blank=True, default="")
     history = HistoricalRecords()
 
     class Meta:
@@ -348,3 +351,8 @@ class ReplyParagraph(models.Model):
 
     def _reply_is_frozen(self) -> bool:
         return Reply.objects.filter(pk=self.reply_id, state__in=FROZEN_STATES).exists()
+
+    @property
+    def edited_by_lead(self) -> bool:
+        return bool(self.original_text)
+

@@ -4,6 +4,7 @@ optimistic locking, send for review, return to the drafter, correct a signed rep
 from __future__ import annotations
 
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -77,7 +78,7 @@ def _rows_from_sections(assignment: Assignment) -> list[ParagraphInput]:
     ]
     for section in _sections_for(assignment):
         unit = section.assignment.unit
-        heading = section.heading.strip() or _("%(unit)s办理情况") % {"unit": unit.name}
+        heading = _section_heading(section)
         rows.append(
             ParagraphInput(
                 heading,
@@ -127,7 +128,7 @@ def _validated_rows(reply: Reply, items: list[ParagraphInput | dict]) -> list[Re
     section_ids = {i.source_section_id for i in items if i.source_section_id}
     sections = {
         s.pk: s
-        for s in Section.objects.filter(pk__in=section_ids).select_related("assignment")
+        for s in Section.objects.filter(pk__in=section_ids).select_related("assignment__unit")
     }
     quotable = selectors.quotable_paragraphs(
         reply=reply, ids=[i.source_paragraph_id for i in items if i.source_paragraph_id]
@@ -190,6 +191,17 @@ def _validated_rows(reply: Reply, items: list[ParagraphInput | dict]) -> list[Re
             if quoted is None:
                 problems.append(_("%(w)s：引用的段落无效。") % {"w": where})
                 continue
+        original = ""
+        if unit_id != reply.unit_id:
+            words = _words_of(unit_id, section, quoted)
+            if words is None:
+                problems.append(
+                    _("%(w)s：只有该单位已采纳的协办意见（或其签发答复中的原文）才能注明由该单位撰写。")
+                    % {"w": where}
+                )
+                continue
+            if text not in words:
+                original = _closest(text, words)
         rows.append(
             ReplyParagraph(
                 order=n,
@@ -200,6 +212,7 @@ def _validated_rows(reply: Reply, items: list[ParagraphInput | dict]) -> list[Re
                 source_unit_id=unit_id,
                 source_section=section,
                 source_paragraph=quoted,
+                original_text=original,
             )
         )
     # Rows must read intro → body → closing.
@@ -210,6 +223,30 @@ def _validated_rows(reply: Reply, items: list[ParagraphInput | dict]) -> list[Re
     if problems:
         raise ValidationError({"paragraphs": problems})
     return rows
+
+
+def _section_heading(section: Section) -> str:
+    return section.heading.strip() or _("%(unit)s办理情况") % {"unit": section.assignment.unit.name}
+
+
+def _words_of(unit_id: int, section: Section | None, quoted) -> list[str] | None:
+    """The texts another unit wrote that a row naming it as the source may carry: the
+    heading and paragraphs of its accepted section, or the paragraph quoted from its signed
+    reply. None when the row has no such source: the unit cannot be named."""
+    if (
+        section is not None
+        and section.assignment.unit_id == unit_id
+        and section.state == Section.State.ACCEPTED
+    ):
+        return [_section_heading(section)] + [str(t).strip() for t in section.paragraphs]
+    if quoted is not None and quoted.source_unit_id == unit_id:
+        return [quoted.text.strip()]
+    return None
+
+
+def _closest(text: str, words: list[str]) -> str:
+    """The source text an edited row most resembles: what the signer sees as the original."""
+    return max(words, key=lambda w: SequenceMatcher(None, text, w, autojunk=False).ratio())
 
 
 def _replace_paragraphs(reply: Reply, rows: list[ReplyParagraph], actor) -> None:

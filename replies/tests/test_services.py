@@ -115,6 +115,68 @@ def test_it_replaces_paragraphs_keeping_their_units():
     assert [r.source_unit_id for r in rows] == [
         case.unit.pk, case.co.unit_id, case.co.unit_id, case.unit.pk,
     ]
+    # The co-unit never wrote these words: the lead's edits keep the section's text beside.
+    assert [r.original_text for r in rows] == [
+        "", "科技创新支撑情况", "一是培育科技型中小企业。二是推动专利转化。", "",
+    ]
+
+
+def _body(*rows):
+    return [{"text": "开头。", "part": "intro"},
+            {"text": "我局办理情况", "kind": "heading", "level": 1}, *rows]
+
+
+def test_a_co_units_accepted_words_keep_its_name_unedited():
+    case = make_case()
+    reply = _draft(case)
+    services.reply_update(reply=reply, expected_version=1, paragraphs=_body(
+        {"text": "一是培育科技型中小企业。二是推动专利转化。",
+         "source_section_id": case.co_section.pk},
+    ))
+    row = reply.paragraphs.get(source_section=case.co_section)
+    assert row.source_unit_id == case.co.unit_id and not row.edited_by_lead
+
+
+@pytest.mark.parametrize("forgery", ["no source", "not accepted", "other unit's section"])
+def test_it_refuses_text_credited_to_a_unit_that_did_not_write_it(forgery):
+    """The lead posted rows naming any unit of the proposal with any text: the signer saw
+    市科技局 as the author of words it never wrote."""
+    case = make_case()
+    reply = _draft(case)
+    co_unit = case.co.unit_id
+    row = {"text": "科技局从未写过的话。", "source_unit_id": co_unit}
+    if forgery == "not accepted":
+        returned = Section.objects.get(assignment=case.co, state=Section.State.RETURNED)
+        row = {"text": "不应出现。", "source_unit_id": co_unit, "source_section_id": returned.pk}
+    elif forgery == "other unit's section":
+        third = AssignmentFactory(proposal=case.proposal, role=Assignment.Role.CO,
+                                  state=Assignment.State.IN_PROGRESS)
+        row = {"text": "一是培育科技型中小企业。二是推动专利转化。",
+               "source_unit_id": third.unit_id, "source_section_id": case.co_section.pk}
+    with pytest.raises(ValidationError) as exc:
+        services.reply_update(reply=reply, expected_version=1, paragraphs=_body(row))
+    assert "第3项" in " ".join(exc.value.message_dict["paragraphs"])
+    reply.refresh_from_db()
+    assert reply.version == 1
+    assert not reply.paragraphs.filter(text="科技局从未写过的话。").exists()
+
+
+def test_a_quoted_paragraph_may_name_only_its_own_author_unit():
+    case = make_case()
+    earlier = services.reply_sign_off(reply=ready_reply(case), actor=case.signer,
+                                      signed_on=SIGN_DATE)
+    quoted = earlier.paragraphs.filter(source_unit=case.co.unit).exclude(kind="heading").first()
+    later = services.reply_correct(reply=earlier, actor=case.handler)
+    ok = {"text": quoted.text, "source_unit_id": quoted.source_unit_id,
+          "source_paragraph_id": quoted.pk}
+    services.reply_update(reply=later, expected_version=later.version, paragraphs=_body(ok))
+    forged = {"text": quoted.text, "source_unit_id": AssignmentFactory(
+        proposal=case.proposal, role=Assignment.Role.CO, state=Assignment.State.IN_PROGRESS
+    ).unit_id, "source_paragraph_id": quoted.pk}
+    later.refresh_from_db()
+    with pytest.raises(ValidationError):
+        services.reply_update(reply=later, expected_version=later.version,
+                              paragraphs=_body(forged))
 
 
 @pytest.mark.parametrize(

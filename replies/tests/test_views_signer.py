@@ -40,6 +40,26 @@ def test_it_shows_the_outline_with_the_unit_of_every_paragraph(client):
     assert 'action="%s"' % _url(reply, "sign") in html
 
 
+def test_it_shows_the_leads_edit_of_a_co_units_words_with_the_original(client):
+    case = make_case()
+    reply = services.reply_create_draft(assignment=case.lead, actor=case.handler)
+    rows = [
+        {"text": p.text, "part": p.part, "kind": p.kind, "level": p.level,
+         "source_unit_id": p.source_unit_id, "source_section_id": p.source_section_id}
+        for p in reply.paragraphs.order_by("order")
+    ]
+    edited = next(r for r in rows if r["source_section_id"] == case.co_section.pk
+                  and r["kind"] == "paragraph")
+    edited["text"] = "一是培育科技型中小企业三百家。"
+    services.reply_update(reply=reply, expected_version=reply.version, paragraphs=rows,
+                          actor=case.handler)
+    client.force_login(case.signer)
+    html = client.get(_url(reply, "detail")).content.decode()
+    co_name = case.co.unit.short_name or case.co.unit.name
+    assert f"{co_name} · 经主办单位修改" in html
+    assert "一是培育科技型中小企业。二是推动专利转化。" in html  # the co unit's own words
+
+
 def test_it_returns_with_a_comment_and_requires_one(client):
     case = make_case()
     reply = ready_reply(case)
