@@ -5,6 +5,11 @@ from django.utils.translation import gettext_lazy as _
 from proposals import notice_views
 from proposals import views as proposal_views
 
+# Chinese error pages in the site's frame, each with a way back (config/errors.py).
+handler403 = "config.errors.permission_denied"
+handler404 = "config.errors.page_not_found"
+handler500 = "config.errors.server_error"
+
 admin.site.site_header = _("提案办理系统")
 admin.site.site_title = _("提案办理系统")
 admin.site.index_title = _("管理")

@@ -49,7 +49,11 @@ DEFINITIONS = [
         _("办理类别占比"),
         _("已签发（或已发送）且未被更正的答复函中，各办理类别（A/B/C 等）所占比例。"),
     ),
-    (_("超期未办"), _("办理期限已过、仍处于“已交办”或“办理中”的交办（含协办）。")),
+    (
+        _("超期未办（交办件次）"),
+        _("办理期限已过、仍处于“已交办”或“办理中”的交办件数：主办、分办、协办单位各计一次，"
+          "一件提案有几个单位超期就计几次。“涉及提案”是其中不同提案的件数。"),
+    ),
 ]
 
 
@@ -107,6 +111,9 @@ class Dashboard:
     overdue: list[Assignment]
     units: list[UnitRow] = field(default_factory=list)
     overdue_total: int | None = None  # when `overdue` holds only the first rows
+    # The proposals the overdue assignments belong to: 超期未办 counts assignments (a
+    # proposal late at its lead and a co unit counts twice); the page says both.
+    overdue_proposals: int = 0
     computed_at: dt.datetime = field(default_factory=timezone.now)  # shown: 数据截至
 
     @property
@@ -222,6 +229,12 @@ def dashboard(
     overdue = list(overdue_rows)
     for assignment in overdue:
         assignment.days_overdue = (today - assignment.due_on).days
+    if overdue_total is None or overdue_total <= len(overdue):
+        overdue_proposals = len({a.proposal_id for a in overdue})
+    else:  # only the first rows are here
+        overdue_proposals = _overdue(session, unit, today).aggregate(
+            n=Count("proposal", distinct=True)
+        )["n"]
 
     allowed = None if units is None else {u.pk for u in units}
     return Dashboard(
@@ -237,6 +250,7 @@ def dashboard(
         class_counts=class_counts,
         overdue=overdue,
         overdue_total=overdue_total,
+        overdue_proposals=overdue_proposals,
         units=_ranked(row for row in rows.values() if allowed is None or row.unit_id in allowed),
     )
 

@@ -106,7 +106,8 @@ def dashboard_workbook(board: Dashboard) -> tuple[str, bytes]:
         [_("按期办复率"), board.on_time, board.assigned, _ratio(board.on_time_rate)],
         [_("满意率"), board.satisfaction_rate.numerator, board.feedback_total,
          _ratio(board.satisfaction_rate)],
-        [_("超期未办"), len(board.overdue), None, None],
+        [_("超期未办（交办件次）"), board.overdue_count, None, None],
+        [_("超期未办涉及提案件数"), board.overdue_proposals, None, None],
     ])
     _sheet(workbook, _("提案状态"), [_("状态"), _("件数")],
            [[label, n] for _key, label, n in board.status_counts])
@@ -118,7 +119,7 @@ def dashboard_workbook(board: Dashboard) -> tuple[str, bytes]:
         workbook,
         _("单位排名"),
         [_("名次"), _("单位"), _("应办复"), _("已办复"), _("办复率"), _("按期办复"),
-         _("按期办复率"), _("反馈"), _("满意及基本满意"), _("满意率"), _("超期未办")],
+         _("按期办复率"), _("反馈"), _("满意及基本满意"), _("满意率"), _("超期未办（件次）")],
         [
             [i, r.unit_name, r.assigned, r.replied, _ratio(r.reply_rate), r.on_time,
              _ratio(r.on_time_rate), r.feedback, r.satisfied, _ratio(r.satisfaction_rate),

@@ -31,6 +31,17 @@ def test_it_shows_the_committee_figures_with_definitions_to_the_clerk(client, wo
         assert unit.name in html
 
 
+@time_machine.travel("2025-07-01 10:00 +0800", tick=False)
+def test_it_says_that_overdue_counts_assignments_and_how_many_proposals(client, world):
+    client.force_login(world["clerk"])
+    html = client.get(_url(world)).content.decode()
+    figures = html.split('class="insights-figures"')[1].split("</table>")[0]
+    assert '<td>超期未办（交办件次）</td><td id="overdue-count">2</td>' in figures
+    assert '涉及提案 <span id="overdue-proposals">2</span> 件' in figures
+    assert "<h2>超期未办（2件次，涉及提案2件）</h2>" in html
+    assert "<dt>超期未办（交办件次）</dt>" in html  # and the definition says what it counts
+
+
 def test_it_sends_a_unit_person_to_their_own_unit_only(client, world):
     u1, u2, _u3 = world["units"]
     client.force_login(world["u1_handler"])

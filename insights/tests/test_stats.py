@@ -109,3 +109,18 @@ def test_it_counts_nothing_for_an_empty_session(db):
     assert board.reply_rate.percent == "—"
     assert board.units == []
     assert Proposal.objects.count() == 0
+
+
+def test_it_counts_overdue_assignments_and_the_proposals_they_belong_to(world):
+    """超期未办 counts assignments: P4 late at its lead U2 and at a co unit U1 is two of
+    them, one proposal; the page says both figures."""
+    u1, _u2, _u3 = world["units"]
+    p4 = world["proposals"][3]
+    AssignmentFactory(proposal=p4, unit=u1, role=Assignment.Role.CO, due_on=DUE)
+    board = dashboard(session=world["session"], today=TODAY)
+    assert (board.overdue_count, board.overdue_proposals) == (3, 2)  # P4 twice, P5
+    first_rows = dashboard(session=world["session"], today=TODAY, overdue_limit=1)
+    assert len(first_rows.overdue) == 1
+    assert (first_rows.overdue_count, first_rows.overdue_proposals) == (3, 2)
+    by_u1 = dashboard(session=world["session"], unit=u1, today=TODAY, overdue_limit=1)
+    assert (by_u1.overdue_count, by_u1.overdue_proposals) == (1, 1)
