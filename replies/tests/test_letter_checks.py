@@ -19,14 +19,17 @@ def cleaned_sample() -> dict:
     paragraphs[1] = paragraphs[1].rstrip("，") + "。"
     first = paragraphs[2].index(REPEATED) + len(REPEATED)
     paragraphs[2] = paragraphs[2][:first] + paragraphs[2][first:].replace(REPEATED, "")
+    spec["date"] = "2025-06-20"
     return spec
 
 
 def test_it_finds_exactly_the_slips_of_the_sample_letter():
+    # The sample, as extracted, is numbered but has no date line.
     findings = check_letter(sample_spec(), session_name="十四届四次会议", proposal_number=44137)
     errors = {(f.rule_id, f.place) for f in findings if f.severity == "error"}
     assert errors == {("repeated-sentence", "sections[1].paragraphs[2]"),
-                      ("paragraph-ends-with-comma", "sections[1].paragraphs[1]")}
+                      ("paragraph-ends-with-comma", "sections[1].paragraphs[1]"),
+                      ("date.missing", "date")}
 
 
 def test_it_finds_no_error_in_the_cleaned_sample():
@@ -49,7 +52,7 @@ def test_it_finds_a_repeated_sentence_across_paragraphs():
 
 
 def test_it_flags_a_paragraph_ending_with_a_comma_or_no_punctuation():
-    closing = ["感谢您的关心，", "感谢您的支持", "感谢您的支持！", "“好。”"]
+    closing = ["工作仍在推进，", "我们将继续努力", "我们将持续改进！", "“好。”"]
     found = rules(minimal_spec(closing=closing))
     assert ("paragraph-ends-with-comma", "closing[0]", "error") in found
     assert ("paragraph-no-closing-punct", "closing[1]", "warning") in found
@@ -127,5 +130,9 @@ def test_it_wants_the_title_to_name_session_and_number():
 
 
 def test_it_reports_normalisation_as_warnings():
-    findings = check_letter(minimal_spec(sections=[{"heading": "一、工作情况"}]))
-    assert [(f.rule_id, f.severity) for f in findings] == [("spec-normalised", "warning")]
+    findings = check_letter(minimal_spec(sections=[{"heading": "一、工作情况"}],
+                                         date="2025-06-20"))
+    assert [(f.rule_id, f.severity) for f in findings] == [("heading.number", "warning")]
+    unit = {"name": "连云港市市场监督管理局", "doc_prefix": "连市监办复(2025)"}
+    findings = check_letter(minimal_spec(unit=unit, date="2025-06-20"))
+    assert {(f.rule_id, f.severity) for f in findings} == {("spec-normalised", "warning")}
