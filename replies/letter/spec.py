@@ -188,7 +188,7 @@ class _Validator:
         m = _PREFIX_YEAR.search(value)
         if m:
             self.warnings.append(("unit.doc_prefix", f"前缀不应包含年份“{m.group().strip()}”，"
-                                                     "已去除，年份取自 doc_number.year"))
+                                                     "已去除，年份由系统按发文字号填写"))
             value = value[: m.start()].rstrip()
         fixed = value.translate(_ASCII_BRACKETS)
         if fixed != value:
