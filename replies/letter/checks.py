@@ -55,10 +55,14 @@ MIN_NEAR_DUPLICATE_CHARS = 15
 MIN_DUPLICATE_PARAGRAPH_CHARS = 4
 # The acknowledgement that opens a reply, and the thanks and formula that close it: a letter
 # has each once. Two of them mean the generated opening (or closing) and the unit's own.
+# Narrow on purpose, since these are errors: 收悉 of the proposal (not 收悉后, "on receipt"),
+# thanks to the proposer (not 感谢各协办单位的支持 in the body).
 _ONCE = (
-    ("dup.opening", "开头语", re.compile(r"收悉")),
+    ("dup.opening", "开头语",
+     re.compile(r"(?:提案|建议|来信|来函|意见)[》”\"]?[^。！？，,]{0,3}收悉(?!后)")),
     ("dup.opening", "开头语", re.compile(r"答复如下")),
-    ("dup.closing", "结束语", re.compile(r"感谢[^。！？]{0,40}?(?:关心|支持|关注|理解|指导)")),
+    ("dup.closing", "结束语",
+     re.compile(r"感谢(?:您|你|[^，。！？]{0,6}委员)[^。！？]{0,40}?(?:关心|支持|关注|理解|指导)")),
     ("dup.closing", "结束语", re.compile(r"特此(?:函复|答复|复函)")),
 )
 

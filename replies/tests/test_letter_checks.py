@@ -244,6 +244,10 @@ def test_it_refuses_two_openings():
     assert (finding.place, finding.severity) == ("intro[1]", "error")
     assert "开头第1段" in finding.message
     assert not findings_of(minimal_spec(intro=[OPENING], **DATED), "dup.opening")
+    body = "收悉提案后，我局立即召开专题会议研究办理。"  # "on receipt": no second opening
+    spec = minimal_spec(intro=[OPENING], sections=[{"heading": "甲", "paragraphs": [body]}],
+                        **DATED)
+    assert not findings_of(spec, "dup.opening")
 
 
 def test_it_refuses_two_closings_of_thanks():
@@ -253,6 +257,10 @@ def test_it_refuses_two_closings_of_thanks():
                         closing=["衷心感谢您的关注和支持。"], **DATED)
     assert ("dup.closing", "closing[0]", "error") in rules(spec)
     assert not findings_of(minimal_spec(closing=[THANKS], **DATED), "dup.closing")
+    body = "感谢各协办单位的大力支持，工作进展顺利。"  # thanks to others, not a closing
+    spec = minimal_spec(sections=[{"heading": "甲", "paragraphs": [body]}], closing=[THANKS],
+                        **DATED)
+    assert not findings_of(spec, "dup.closing")
 
 
 def test_it_warns_about_near_duplicate_sentences_across_sections():
