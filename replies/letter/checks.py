@@ -193,8 +193,8 @@ def _duplicates(spec: dict) -> Iterator[Finding]:
             if len(key) >= MIN_NEAR_DUPLICATE_CHARS:
                 sentences.append((place, key, m.group().strip()))
     for i, j, similarity in similar_pairs([k for _, k, _ in sentences], NEAR_DUPLICATE_JACCARD):
-        (first, first_key, _), (place, key, written) = sentences[i], sentences[j]
-        if first == place or first_key == key:
+        (first, _, first_written), (place, _, written) = sentences[i], sentences[j]
+        if first == place or re.sub(r"\s+", "", first_written) == re.sub(r"\s+", "", written):
             continue  # the same paragraph, or word for word: repeated-sentence says it
         yield Finding("dup.sentence", place,
                       f"句子“{_quote(written)}”与{place_in_words(first)}的一句几乎相同"

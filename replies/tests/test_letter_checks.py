@@ -273,6 +273,14 @@ def test_it_warns_about_near_duplicate_sentences_across_sections():
     assert "第一部分第1段" in finding.message
 
 
+def test_it_warns_about_a_sentence_repeated_with_other_punctuation():
+    first = "全市有效发明专利突破一万件，达10374件，比去年底增长609件。"
+    again = "另外。" + first.replace("，", ",")
+    spec = minimal_spec(sections=[{"heading": "甲", "paragraphs": [first]},
+                                  {"heading": "乙", "paragraphs": [again]}], **DATED)
+    assert ("dup.sentence", "sections[1].paragraphs[0]", "warning") in rules(spec)
+
+
 def test_it_leaves_different_sentences_and_the_sample_alone():
     one = "全市有效发明专利突破一万件，达10374件，比去年底增长609件。"
     other = "全市商标注册量稳步增长，达到52000件，同比增长百分之八。"
