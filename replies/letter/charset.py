@@ -15,6 +15,7 @@ government fonts lack: they are reported separately, as something to check on pa
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 # Ranges a government font set prints. Emoji that sit inside otherwise printable blocks are
@@ -69,7 +70,7 @@ _PRIVATE = re.compile("[\ue000-\uf8ff\U000f0000-\U0010ffff]")
 class Unprintable:
     text: str  # as shown: the characters with the base character they modify
     start: int  # index of ``text`` in the checked string
-    kind: str  # 表情符号 / 私用区字符 / 字库不支持的字符
+    kind: str  # 表情符号 / 不可见的格式字符 / 私用区字符 / 字库不支持的字符
 
     @property
     def code_points(self) -> str:
@@ -86,6 +87,8 @@ def unprintable(text: str) -> list[Unprintable]:
         shown = text[start:m.end()]
         if _EMOJI.search(shown):
             kind = "表情符号"
+        elif all(unicodedata.category(c) == "Cf" for c in m.group()):
+            kind = "不可见的格式字符"
         elif _PRIVATE.search(shown):
             kind = "私用区字符"
         else:

@@ -186,6 +186,13 @@ def test_it_refuses_characters_a_government_font_cannot_print(text, shown, codes
     assert f"“{shown}”（{codes}，第{text.index(shown) + 1}个字符" in finding.message
 
 
+def test_it_says_what_kind_of_character_it_refuses():
+    spec = minimal_spec(closing=["好😀。", "空​白。", "私用。", "韩한文。"], **DATED)
+    kinds = {f.place: f.message for f in findings_of(spec, "char.unprintable")}
+    assert "表情符号" in kinds["closing[0]"] and "不可见的格式字符" in kinds["closing[1]"]
+    assert "私用区字符" in kinds["closing[2]"] and "字库不支持的字符" in kinds["closing[3]"]
+
+
 def test_it_allows_what_official_letters_hold():
     text = ("（一）根据《条例》第3条、第5条：“…”——①至⑳、⑴、⒈、㈠；№12，气温25℃，3×4±0.5，"
             "增长6.2％和6.2%，Ⅰ类Ⅻ级ⅲ，㐀䶵（扩展A），〔2025〕【注】「引」『号』〈〉，"
