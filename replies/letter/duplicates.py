@@ -37,14 +37,19 @@ def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
 def similar_pairs(texts: list[str], threshold: float) -> Iterator[tuple[int, int, float]]:
     """(i, j, similarity) with i < j for every pair of ``texts`` (already normalised) whose
     bigram sets have Jaccard similarity ≥ threshold; each j is paired with its most similar
-    earlier i only."""
+    earlier i only (a copy with the first text it copies)."""
     sets = [bigrams(t) for t in texts]
     frequency = Counter(g for s in sets for g in s)
     rank = {g: r for r, g in enumerate(sorted(frequency, key=lambda g: (frequency[g], g)))}
     index: dict[str, list[int]] = defaultdict(list)
+    first_of: dict[str, int] = {}
     for j, s in enumerate(sets):
         if not s:
             continue
+        if texts[j] in first_of:  # a copy: paired with the first, and not indexed again,
+            yield first_of[texts[j]], j, 1.0  # so that many copies cost no more than one
+            continue
+        first_of[texts[j]] = j
         ordered = sorted(s, key=rank.__getitem__)
         prefix = ordered[: len(ordered) - math.ceil(threshold * len(ordered)) + 1]
         best: tuple[float, int] | None = None
