@@ -16,7 +16,10 @@ Size limits, so that a spec that cannot be a letter is refused before layout:
 Normalisation (warnings, not errors): surrounding whitespace is stripped; ASCII brackets in
 ``unit.doc_prefix`` become full-width, and a bracketed year at its end is dropped (the
 generator writes 〔year〕 itself); a heading that starts with its own number (一、 （一） 1.
-（1） …) loses it, since the generator numbers headings.
+1、 （1） ①, each with its own punctuation) loses it, since the generator numbers headings.
+A start that only looks like a number is kept and said: 一、二级医院… when no sibling heading
+carries a number (the words 一、二级医院, not 一、 + 二级医院), 一．… or 1）… (punctuation that
+is not the number's own).
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from .numbering import split_literal_number
+from .numbering import HeadingStart, Literal, heading_starts
 
 MAX_PARAGRAPH_CHARS = 20_000
 MAX_SHORT_CHARS = 200
@@ -128,7 +131,21 @@ class _Validator:
                 self.problem(f"{path}.{key}" if path else key, "缺少必填字段")
         return value
 
-    def section(self, value: Any, path: str, level: int) -> dict | None:
+    def section_list(self, value: Any, path: str, level: int) -> list[dict]:
+        """The sections of one list; a heading's own number is read against its siblings."""
+        if not isinstance(value, list):
+            self.problem(path, f"应为列表，实为{_type_name(value)}")
+            return []
+        starts = heading_starts([s.get("heading") if isinstance(s, dict) else None
+                                 for s in value])
+        out = []
+        for i, (raw, start) in enumerate(zip(value, starts, strict=True)):
+            sec = self.section(raw, f"{path}[{i}]", level, start)
+            if sec is not None:
+                out.append(sec)
+        return out
+
+    def section(self, value: Any, path: str, level: int, start: HeadingStart) -> dict | None:
         if level > MAX_DEPTH:
             self.problem(path, f"标题层级超过{MAX_DEPTH}级")
             return None
@@ -140,22 +157,23 @@ class _Validator:
             self.paragraph_count += 1
             heading = self.text(raw["heading"], f"{path}.heading", limit=MAX_PARAGRAPH_CHARS)
         if heading is not None:
-            _, literal, rest = split_literal_number(heading)
-            if literal:
-                heading = rest.strip()
-                self.warnings.append((f"{path}.heading",
-                                      f"标题自带编号“{literal}”，已去除，由生成器统一编号"))
+            heading = self.heading_number(heading, f"{path}.heading", start)
         paragraphs = self.paragraphs(raw.get("paragraphs", []), f"{path}.paragraphs")
-        subs_raw = raw.get("sections", [])
-        subs: list[dict] = []
-        if not isinstance(subs_raw, list):
-            self.problem(f"{path}.sections", f"应为列表，实为{_type_name(subs_raw)}")
-        else:
-            for i, sub in enumerate(subs_raw):
-                s = self.section(sub, f"{path}.sections[{i}]", level + 1)
-                if s is not None:
-                    subs.append(s)
+        subs = self.section_list(raw.get("sections", []), f"{path}.sections", level + 1)
         return {"heading": heading, "paragraphs": paragraphs, "sections": subs}
+
+    def heading_number(self, heading: str, path: str, start: HeadingStart) -> str:
+        """Strip the heading's own number (the generator numbers headings), saying so."""
+        if start.kind is Literal.NUMBER:
+            self.warnings.append((path, f"标题自带编号“{start.literal}”，已去除，由系统统一编号"))
+            return start.rest.strip()
+        if start.kind is Literal.TEXT:
+            self.warnings.append((path, f"标题开头“{heading[:8]}”按文字保留（如“一、二级医院”），"
+                                        f"未当作编号去除；如“{start.literal}”是编号，请删除"))
+        elif start.kind is Literal.LOOSE:
+            self.warnings.append((path, f"标题开头“{start.literal}”像是编号，但不是规范的编号"
+                                        "标点，未去除；编号由系统生成，如是编号请删除"))
+        return heading
 
     def positive_int(self, value: Any, path: str) -> int | None:
         if isinstance(value, bool) or not isinstance(value, int):
@@ -170,7 +188,7 @@ class _Validator:
         m = _PREFIX_YEAR.search(value)
         if m:
             self.warnings.append(("unit.doc_prefix", f"前缀不应包含年份“{m.group().strip()}”，"
-                                                     "已去除，年份取自 doc_number.year"))
+                                                     "已去除，年份由系统按发文字号填写"))
             value = value[: m.start()].rstrip()
         fixed = value.translate(_ASCII_BRACKETS)
         if fixed != value:
@@ -228,13 +246,7 @@ class _Validator:
         out["intro"] = self.paragraphs(spec["intro"], "intro") if "intro" in spec else []
         out["sections"] = []
         if "sections" in spec:
-            if not isinstance(spec["sections"], list):
-                self.problem("sections", f"应为列表，实为{_type_name(spec['sections'])}")
-            else:
-                for i, s in enumerate(spec["sections"]):
-                    sec = self.section(s, f"sections[{i}]", 1)
-                    if sec is not None:
-                        out["sections"].append(sec)
+            out["sections"] = self.section_list(spec["sections"], "sections", 1)
         closing = spec.get("closing")
         out["closing"] = self.paragraphs(closing, "closing") if closing is not None else []
 

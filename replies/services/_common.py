@@ -47,11 +47,14 @@ class DraftingCheckError(ValidationError):
     """Drafting checks found errors; ``findings`` lists every finding (errors and warnings)."""
 
     def __init__(self, findings: list):
+        from ..letter.places import place_in_words
+
         self.findings = list(findings)
         errors = [f for f in self.findings if f.severity == "error"]
         super().__init__(
             [
-                _("%(place)s：%(message)s") % {"place": f.place, "message": f.message}
+                _("%(place)s：%(message)s")
+                % {"place": place_in_words(f.place), "message": f.message}
                 for f in errors
             ],
             code="drafting_check",

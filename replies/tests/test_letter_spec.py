@@ -155,6 +155,52 @@ def test_it_strips_a_number_a_heading_carries(heading):
     assert warnings[0][0] == "sections[0].heading"
 
 
+@pytest.mark.parametrize("heading", ["①工作情况", "1．工作情况", "(1)工作情况"])
+def test_it_strips_the_other_number_forms_with_their_own_punctuation(heading):
+    spec, warnings = validate_spec(minimal_spec(sections=[{"heading": heading}]))
+    assert spec["sections"][0]["heading"] == "工作情况"
+    assert [w[0] for w in warnings] == ["sections[0].heading"]
+
+
+@pytest.mark.parametrize("heading", ["一、二级医院建设情况", "三、四季度重点工作",
+                                     "1、2号楼改造情况", "一、二、三级医院分工"])
+def test_it_keeps_a_start_that_enumerates_as_words(heading):
+    # 一、二级医院 is "first- and second-level hospitals": stripping 一、 would eat the words.
+    spec, warnings = validate_spec(minimal_spec(sections=[{"heading": heading},
+                                                          {"heading": "基层医疗机构建设"}]))
+    assert spec["sections"][0]["heading"] == heading
+    assert warnings[0][0] == "sections[0].heading" and "未当作编号去除" in warnings[0][1]
+
+
+def test_it_strips_an_enumerating_start_when_the_siblings_are_numbered():
+    sections = [{"heading": "一、二级医院建设情况"}, {"heading": "二、基层医疗机构建设"}]
+    spec, warnings = validate_spec(minimal_spec(sections=sections))
+    assert [s["heading"] for s in spec["sections"]] == ["二级医院建设情况", "基层医疗机构建设"]
+    assert len(warnings) == 2
+
+
+def test_it_strips_only_the_first_number():
+    spec, _ = validate_spec(minimal_spec(sections=[{"heading": "一、一、二级医院建设情况"}]))
+    assert spec["sections"][0]["heading"] == "一、二级医院建设情况"
+
+
+@pytest.mark.parametrize("heading", ["一．工作情况", "一，工作情况", "1）工作情况", "1，工作情况"])
+def test_it_keeps_a_number_with_punctuation_not_its_own_and_says_so(heading):
+    spec, warnings = validate_spec(minimal_spec(sections=[{"heading": heading}]))
+    assert spec["sections"][0]["heading"] == heading
+    assert [w[0] for w in warnings] == ["sections[0].heading"]
+    assert "不是规范的编号标点" in warnings[0][1]
+
+
+def test_it_reads_each_list_of_headings_against_its_own_siblings():
+    sections = [{"heading": "医疗工作", "sections": [
+        {"heading": "（一）二级医院"}, {"heading": "一、二级医院建设"}]}]
+    spec, _ = validate_spec(minimal_spec(sections=sections))
+    subs = spec["sections"][0]["sections"]
+    # A numbered sibling in the same list makes 一、 a number.
+    assert [s["heading"] for s in subs] == ["二级医院", "二级医院建设"]
+
+
 @pytest.mark.parametrize("heading", ["2024年工作情况", "2.5亿元资金落实情况", "一是加强领导",
                                      "十五五规划"])
 def test_it_leaves_headings_without_a_number_alone(heading):

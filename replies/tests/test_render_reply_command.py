@@ -98,16 +98,36 @@ def test_it_checks_the_sample_and_exits_1(tmp_path):
     code, out, err = run("--spec", str(sample_path()), "--check",
                          "--session-name", "十四届四次会议", "--proposal-number", "44137")
     assert code == 1
-    rows = [line.split("\t") for line in out.strip().splitlines()]
-    assert ["error", "repeated-sentence", "sections[1].paragraphs[2]"] in [r[:3] for r in rows]
-    assert ["error", "paragraph-ends-with-comma", "sections[1].paragraphs[1]"] in [
-        r[:3] for r in rows]
-    assert "2 个错误" in err
+    lines = out.strip().splitlines()
+    assert any(line.startswith("错误 [repeated-sentence] 第二部分第3段：句子重复")
+               for line in lines)
+    assert any(line.startswith("错误 [paragraph-ends-with-comma] 第二部分第2段：")
+               for line in lines)
+    assert "sections[" not in out  # people read the place in words
+    assert "3 个错误" in err
+
+
+def test_it_gives_tools_the_field_path_as_json():
+    code, out, _ = run("--spec", str(sample_path()), "--check", "--json")
+    assert code == 1
+    found = {(f["severity"], f["rule_id"], f["path"], f["place"]) for f in json.loads(out)}
+    assert ("error", "repeated-sentence", "sections[1].paragraphs[2]", "第二部分第3段") in found
+    assert ("error", "date.missing", "date", "成文日期") in found
+
+
+def test_it_names_the_place_in_words_after_the_field_path(tmp_path):
+    spec = minimal_spec()
+    spec["sections"][0]["paragraphs"] = ["好。", 3]
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(spec, ensure_ascii=False), encoding="utf-8")
+    code, _, err = run("--spec", str(path), "--out", str(tmp_path / "x.docx"))
+    assert code == 2
+    assert err.startswith("sections[0].paragraphs[1]: 第一部分第2段：应为文本")
 
 
 def test_it_checks_a_clean_letter_and_exits_0(tmp_path):
     path = tmp_path / "spec.json"
-    path.write_text(json.dumps(minimal_spec()), encoding="utf-8")
+    path.write_text(json.dumps(minimal_spec(date="2025-06-20")), encoding="utf-8")
     code, out, _ = run("--spec", str(path), "--check")
     assert code == 0 and out == ""
 

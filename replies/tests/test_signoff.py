@@ -10,7 +10,7 @@ from django.db import connection, connections
 from proposals.models import Membership
 from proposals.tests.factories import MembershipFactory, UnitFactory, UserFactory
 from replies import services
-from replies.models import DocumentCounter, Reply
+from replies.models import DocumentCounter, Reply, ReplyParagraph
 from replies.services import DraftingCheckError, TransitionError
 
 from .ooxml_validate import assert_valid_docx
@@ -94,6 +94,22 @@ def test_it_blocks_sign_off_on_drafting_errors():
     with pytest.raises(DraftingCheckError) as exc:
         _sign(case, reply)
     assert any(f.rule_id == "contact-phone-invalid" for f in exc.value.findings)
+    reply.refresh_from_db()
+    assert reply.state == Reply.State.IN_REVIEW and reply.doc_seq is None
+    assert not DocumentCounter.objects.filter(unit=case.unit, last_seq__gt=0).exists()
+
+
+def test_it_refuses_to_sign_a_letter_holding_an_emoji():
+    # In a trial an emoji reached a signed letter; it prints as a box, or not at all.
+    case = make_case()
+    reply = ready_reply(case)
+    row = reply.paragraphs.filter(part="body", kind="paragraph").order_by("order").first()
+    ReplyParagraph.objects.filter(pk=row.pk).update(text="指标快速增长👍。")
+    with pytest.raises(DraftingCheckError) as exc:
+        _sign(case, reply)
+    (finding,) = [f for f in exc.value.findings if f.rule_id == "char.unprintable"]
+    assert finding.severity == "error" and "“👍”（U+1F44D" in finding.message
+    assert "第一部分第1段：" in " ".join(exc.value.messages)  # the place in words
     reply.refresh_from_db()
     assert reply.state == Reply.State.IN_REVIEW and reply.doc_seq is None
     assert not DocumentCounter.objects.filter(unit=case.unit, last_seq__gt=0).exists()

@@ -205,6 +205,25 @@ def test_it_shows_findings_next_to_the_item_they_concern(client):
     assert "处错误" in html
 
 
+def test_it_says_places_in_words_on_the_compose_page(client):
+    case = make_case()
+    reply = _draft(case)
+    rows = list(reply.paragraphs.order_by("order"))
+    body = [i for i, r in enumerate(rows) if r.part == "body" and r.kind == "paragraph"]
+    paragraphs = [{"text": r.text, "part": r.part, "kind": r.kind, "level": r.level,
+                   "source_unit_id": r.source_unit_id} for r in rows]
+    paragraphs[body[-1]]["text"] = paragraphs[body[0]]["text"]  # the same paragraph twice
+    services.reply_update(reply=reply, expected_version=1, actor=case.handler,
+                          paragraphs=paragraphs)
+    client.force_login(case.handler)
+    html = client.get(_url(reply)).content.decode()
+    item = html[html.index(f'id="item-{body[-1]}"'):]
+    item = item[:item.index("</li>")]
+    assert "第二部分第1段" in item  # where the item sits
+    assert "本段与第一部分第1段完全相同" in item  # where the other one sits
+    assert "sections[" not in html and "paragraphs[" not in html
+
+
 def test_it_maps_spec_places_to_items():
     Part, Kind = ReplyParagraph.Part, ReplyParagraph.Kind
     rows = [

@@ -8,7 +8,7 @@ from django.urls import reverse
 from proposals.models import Proposal
 from proposals.tests.factories import MembershipFactory, UnitFactory, UserFactory
 from replies import services
-from replies.models import DocumentCounter, FeedbackLink, Reply, ReplyDownload
+from replies.models import DocumentCounter, FeedbackLink, Reply, ReplyDownload, ReplyParagraph
 
 from .reply_fixtures import make_case, ready_reply
 
@@ -114,6 +114,39 @@ def test_it_blocks_sign_off_while_checks_report_errors(client):
     reply.refresh_from_db()
     assert reply.state == Reply.State.IN_REVIEW and not reply.signed_file
     assert not DocumentCounter.objects.filter(unit=case.unit, last_seq__gt=0).exists()
+
+
+def _put_in_second_section(reply, text):
+    """Change the first paragraph under the second 一、 heading (after review)."""
+    rows = list(reply.paragraphs.filter(part="body").order_by("order"))
+    second = [i for i, r in enumerate(rows) if r.kind == "heading"][1]
+    ReplyParagraph.objects.filter(pk=rows[second + 1].pk).update(text=text)
+
+
+def test_it_refuses_sign_off_of_a_letter_holding_an_emoji(client):
+    case = make_case()
+    reply = ready_reply(case)
+    _put_in_second_section(reply, "推动专利转化😀。")
+    client.force_login(case.signer)
+    page = client.get(_url(reply, "detail")).content.decode()
+    assert "disabled" in page[page.index('action="%s"' % _url(reply, "sign")):]
+    response = client.post(_url(reply, "sign"))  # the button is disabled; post anyway
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "第二部分第1段：含有公文字库无法打印的字符：“😀”（U+1F600" in html
+    reply.refresh_from_db()
+    assert reply.state == Reply.State.IN_REVIEW and not reply.signed_file
+    assert not DocumentCounter.objects.filter(unit=case.unit, last_seq__gt=0).exists()
+
+
+def test_it_shows_findings_with_the_place_in_words_not_the_field_path(client):
+    case = make_case()
+    reply = ready_reply(case)
+    _put_in_second_section(reply, "这一段以逗号结尾，")
+    client.force_login(case.signer)
+    html = client.get(_url(reply, "detail")).content.decode()
+    assert "第二部分第1段：段落以“，”结尾" in html
+    assert "sections[" not in html and "paragraphs[" not in html
 
 
 def test_it_refuses_sign_off_by_a_handler(client):

@@ -2,7 +2,8 @@
 
 A finding names a place in the letter spec (``sections[1].paragraphs[2]``, ``contact.phone``);
 the compose page shows items in the order of the reply's rows. ``item_places`` walks the rows
-the way spec_builder nests them, so each row gets the spec path it will have.
+the way spec_builder nests them, so each row gets the spec path it will have. People are shown
+places in words (``place_in_words``: 第二部分（一）第3段), never the path.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from ..letter.places import place_in_words
 from ..models import ReplyParagraph
 
 Part = ReplyParagraph.Part
@@ -25,17 +27,6 @@ FIELD_PLACES = {
     "contact.name": "contact_name",
     "contact": "contact_phone",
     "cc": "cc",
-}
-PLACE_WORDS = {
-    "unit.doc_prefix": "发文字号前缀",
-    "paragraphs": "正文",
-    "intro": "开头",
-    "closing": "结尾",
-    "sections": "正文",
-    "signer": "签发人",
-    "date": "成文日期",
-    "doc_number": "发文字号",
-    "seal": "印章",
 }
 _LAST = re.compile(r"(\.[A-Za-z_]+|\[\d+\])$")
 
@@ -75,6 +66,9 @@ def item_places(rows: list) -> list[list[str]]:
     return out
 
 
+__all__ = ["item_places", "place_findings", "place_in_words", "PlacedFindings"]
+
+
 @dataclass
 class PlacedFindings:
     by_item: dict[int, list] = field(default_factory=lambda: defaultdict(list))
@@ -86,12 +80,6 @@ class PlacedFindings:
         every = [f for fs in self.by_item.values() for f in fs]
         every += [f for fs in self.by_field.values() for f in fs] + self.general
         return sum(1 for f in every if f.severity == "error")
-
-
-def place_in_words(place: str) -> str:
-    if place in PLACE_WORDS:
-        return PLACE_WORDS[place]
-    return place
 
 
 def place_findings(findings: list, rows: list) -> PlacedFindings:

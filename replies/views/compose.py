@@ -31,7 +31,7 @@ from ..services import ConflictError, DraftingCheckError
 from ..services.checks import answer_classes
 from . import _render
 from ._access import can_compose, get_reply, is_signer
-from ._places import place_findings, place_in_words
+from ._places import item_places, place_findings, place_in_words
 
 PREFIX = "items"
 _ITEM_N = re.compile(r"^第(\d+)项：")
@@ -196,17 +196,24 @@ def _quoted(quotable: dict, value):
         return None
 
 
+def _row_of(kind: str | None) -> dict:
+    """part, kind and level of an item as posted (a tampered kind counts as a paragraph)."""
+    try:
+        part, kind, level = split_kind(kind or "p")
+    except (IndexError, ValueError):
+        part, kind, level = split_kind("p")
+    return {"part": part, "kind": kind, "level": level}
+
+
 def _compose_context(request, reply, form, formset, *, dirty=False, findings=None) -> dict:
     names = _unit_names(reply)
     placed = None
+    rows = [_row_of(f["kind"].value()) for f in formset.forms]
+    # Each item says where it sits in the letter, as the findings name places.
+    wheres = [place_in_words(paths[0]) for paths in item_places(rows)]
     if findings is None and not dirty:
         findings = services.reply_check(reply)
     if findings is not None and not dirty:
-        rows = [
-            dict(zip(("part", "kind", "level"), split_kind(f["kind"].value() or "p"),
-                     strict=True))
-            for f in formset.forms
-        ]
         placed = place_findings(findings, rows)
     quoted = selectors.quotable_paragraphs(
         reply=reply, ids=[f["source_paragraph"].value() for f in formset.forms]
@@ -227,6 +234,7 @@ def _compose_context(request, reply, form, formset, *, dirty=False, findings=Non
             "from_section": bool(f["source_section"].value()),
             "quoted": _quoted(quoted, f["source_paragraph"].value()),
             "findings": placed.by_item.get(i, []) if placed else [],
+            "where": wheres[i],
         })
     field_findings = placed.by_field if placed else {}
     header = [(form[name], field_findings.get(name, [])) for name in (

@@ -27,9 +27,12 @@ from ._places import place_in_words
 logger = logging.getLogger(__name__)
 
 
-def _detail_context(request: HttpRequest, reply: Reply, **extra) -> dict:
+def _detail_context(request: HttpRequest, reply: Reply, *, findings: list | None = None,
+                    **extra) -> dict:
+    """``findings``: those a refused sign-off found (else the checks run on the reply now)."""
     user = request.user
-    findings = [] if reply.is_frozen else services.reply_check(reply)
+    if findings is None:
+        findings = [] if reply.is_frozen else services.reply_check(reply)
     context = {
         "reply": reply,
         "proposal": reply.proposal,
@@ -131,7 +134,8 @@ def reply_sign(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("检查发现错误，不能签发。请退回承办人修改。"))
         return render(
             request, "replies/detail.html",
-            _detail_context(request, reply, sign_findings=exc.findings), status=400,
+            _detail_context(request, reply, findings=exc.findings, sign_refused=True),
+            status=400,
         )
     except ValidationError as exc:
         reply.refresh_from_db()

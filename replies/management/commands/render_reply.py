@@ -2,6 +2,11 @@
 
 Exit status: 0 written (or --check found no error); 1 --check found an error-severity
 finding; 2 the spec is invalid (one line per problem on stderr, nothing written at --out).
+
+Problem lines on stderr start with the field path (the contract in LETTER-SPEC.md) and then
+say the place in words. --check prints one line per finding for people
+(``错误 [dup.paragraph] 第二部分（一）第3段：…``); --check --json prints them for tools, as a
+JSON list of {rule_id, severity, path, place, message} (path: the spec field, place: in words).
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from replies.letter import SpecError, check_letter, render_normalised, validate_spec
+from replies.letter.places import place_in_words
 from replies.letter.spec import DEFAULT_CATEGORIES, ROOT
 
 
@@ -45,10 +51,13 @@ class Command(BaseCommand):
                             help="answer classes allowed, comma-separated (default A,B,C)")
         parser.add_argument("--session-name", help="for --check: e.g. 十四届四次会议")
         parser.add_argument("--proposal-number", help="for --check: e.g. 44137")
+        parser.add_argument("--json", action="store_true",
+                            help="for --check: print the findings as JSON (with field paths)")
 
     def _fail(self, problems: list[tuple[str, str]]) -> None:
         for path, message in problems:
-            self.stderr.write(f"{path}: {message}", style_func=lambda s: s)
+            words = "" if path == ROOT else f"{place_in_words(path)}："
+            self.stderr.write(f"{path}: {words}{message}", style_func=lambda s: s)
         sys.exit(2)
 
     def _read(self, source: str, stdin) -> tuple[object, Path | None]:
@@ -83,14 +92,23 @@ class Command(BaseCommand):
             normalised, warnings = validate_spec(spec, categories=categories, base_dir=base)
         except SpecError as exc:
             self._fail(exc.problems)
-        for path, message in warnings:
-            self.stderr.write(f"{path}: 警告：{message}", style_func=lambda s: s)
-        if options["check"]:
+        if not options["check"]:
+            for path, message in warnings:
+                self.stderr.write(f"{path}: 警告：{place_in_words(path)}：{message}",
+                                  style_func=lambda s: s)
+        if options["check"]:  # the warnings are among the findings
             findings = check_letter(spec, session_name=options["session_name"],
                                     proposal_number=options["proposal_number"],
                                     categories=categories, base_dir=base)
-            for f in findings:
-                self.stdout.write(f"{f.severity}\t{f.rule_id}\t{f.place}\t{f.message}")
+            if options["json"]:
+                self.stdout.write(json.dumps(
+                    [{"rule_id": f.rule_id, "severity": f.severity, "path": f.place,
+                      "place": f.where, "message": f.message} for f in findings],
+                    ensure_ascii=False, indent=1))
+            else:
+                for f in findings:
+                    level = "错误" if f.severity == "error" else "警告"
+                    self.stdout.write(f"{level} [{f.rule_id}] {f.where}：{f.message}")
             errors = sum(f.severity == "error" for f in findings)
             self.stderr.write(f"{errors} 个错误，{len(findings) - errors} 个警告",
                               style_func=lambda s: s)
