@@ -242,9 +242,9 @@ def search(request: HttpRequest) -> HttpResponse:
     results, error = None, ""
     if form.is_valid() and form.cleaned_data["q"].strip():
         try:
-            results = search_module.search(
+            results = search_module.add_links(request.user, search_module.search(
                 request.user, form.cleaned_data["q"], session=form.cleaned_data["session"]
-            )
+            ))
         except search_module.QueryError as exc:
             error = str(exc)
     return render(
