@@ -438,21 +438,84 @@ def import_confirm(*, record: ProposalImport, actor) -> ProposalImport:
     return record
 
 
-EXAMPLE_ROW = [
-    44137,
-    "关于加快推进老旧小区加装电梯的建议",
-    "王波",
-    "李明、张华",
-    "经济界",
-    "民进",
-    "我市老旧小区多建于上世纪八九十年代，居民老龄化程度高……建议简化审批、加大补贴。",
-    "市住房和城乡建设局、市市场监督管理局",
-]
+PREVIEW_ROWS = 200
 
 
-def template_bytes() -> bytes:
-    """The import template: the header row, one example row and a sheet of instructions.
-    Deterministic (fixed document dates) so that rebuilding it changes nothing."""
+@dataclass
+class Preview:
+    """What the clerk sees before 确认导入: the rows as they will be imported, each with
+    the problems the dry run found on it; problems of the file as a whole apart."""
+
+    rows: list[Row]
+    file_problems: list[str]
+    hidden: int  # rows without problems beyond the first PREVIEW_ROWS, not shown
+
+
+def import_preview(record: ProposalImport, *, limit: int = PREVIEW_ROWS) -> Preview:
+    """The stored upload read again for display. The problems are the ones stored by the
+    dry run (what 确认导入 goes by), placed on their rows without the row number that the
+    table shows in its own column. Every row with a problem is shown, and the first
+    `limit` rows."""
+    by_line: dict[int, list[str]] = {}
+    file_problems = []
+    for problem in record.problems:
+        line = problem.get("row")
+        if line is None:
+            file_problems.append(problem["message"])
+        else:
+            by_line.setdefault(line, []).append(
+                problem["message"].removeprefix(_("第%(line)d行：") % {"line": line})
+            )
+    try:
+        raw = read_workbook(bytes(record.content))
+    except ImportFileError:
+        raw = []
+    shown = []
+    checked = check_rows(record.session, raw).rows if raw else []
+    for index, row in enumerate(checked):
+        row.problems = by_line.get(row.line, [])
+        if index < limit or row.problems:
+            shown.append(row)
+    return Preview(rows=shown, file_problems=file_problems, hidden=len(checked) - len(shown))
+
+
+def example_row(session: Session) -> list:
+    """The template's sample row, made from the session so that it imports as it is: the
+    next free number of the session (above every number it holds) and two of the
+    committee's units, one by its short name and one by its full name, as the page says
+    both are accepted."""
+    from django.db.models import Max
+
+    number = (Proposal.objects.filter(session=session).aggregate(n=Max("number"))["n"] or 0) + 1
+    units = list(
+        Unit.objects.filter(committee_id=session.committee_id, is_active=True).order_by(
+            "name", "pk"
+        )[:2]
+    )
+    names = [
+        (unit.short_name or unit.name) if index == 0 else unit.name
+        for index, unit in enumerate(units)
+    ]
+    return [
+        number,
+        "关于加快推进老旧小区加装电梯的建议",
+        "王波",
+        "李明、张华",
+        "经济界",
+        "民进",
+        "我市老旧小区多建于上世纪八九十年代，居民老龄化程度高……建议简化审批、加大补贴。",
+        "、".join(names),
+    ]
+
+
+def template_file_name(session: Session) -> str:
+    return f"提案导入模板（{session.name}）.xlsx"
+
+
+def template_bytes(session: Session) -> bytes:
+    """The import template of a session: the header row, a sample row that imports into
+    the session as it is (example_row) and a sheet of instructions. Deterministic (fixed
+    document dates): the same session gives the same file."""
     import datetime as dt
 
     from openpyxl import Workbook
@@ -463,7 +526,8 @@ def template_bytes() -> bytes:
     sheet = workbook.active
     sheet.title = "提案"
     sheet.append(HEADERS)
-    sheet.append(EXAMPLE_ROW)
+    example = example_row(session)
+    sheet.append(example)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     widths = [10, 40, 12, 24, 12, 10, 60, 40]
@@ -477,14 +541,15 @@ def template_bytes() -> bytes:
     notes = workbook.create_sheet("填写说明")
     for line in [
         ["列", "说明"],
-        ["提案号", "必填，正整数，本届次内不能重复（可写“第44137号”）"],
+        ["提案号", f"必填，正整数，本届次内不能重复（可写“第{example[0]}号”）"],
         ["案由", "必填，不超过200字"],
         ["领衔人", "必填；系统中已有同名提案人则沿用，否则新建"],
         ["附议人", "选填，多人用“、”或“，”分隔"],
         ["界别、党派", "选填；新建领衔人时记入其信息"],
         ["提案内容", "选填"],
         ["建议承办单位", "选填，多个单位用“、”分隔，须与系统中单位的全称或简称一致"],
-        ["", "请删除第2行示例后再填写；只读取第一个工作表"],
+        ["", "第2行为示例（用本届次下一个未用的提案号和本届次的承办单位），原样上传即可通过检查；"
+             "填写时请改为实际提案或删除。只读取第一个工作表"],
     ]:
         notes.append(line)
     notes.column_dimensions["A"].width = 14

@@ -24,12 +24,15 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Cast, Coalesce, Length, Lower, Replace
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from proposals import selectors
+from proposals.links import proposal_urls
 from proposals.models import Assignment, Membership, Proposal, Section
 from proposals.selectors import text_contains as _contains
 from replies.models import Reply, ReplyParagraph
+from replies.selectors import replies_readable_by
 
 from .access import reply_visibility, section_visibility
 
@@ -124,6 +127,8 @@ class Hit:
     snippet: list[tuple[str, bool]] = field(default_factory=list)
     obj: object = None
     unit_name: str = ""
+    url: str = ""  # where the reader opens the proposal; "" → plain text (see add_links)
+    reply_url: str = ""  # a reply hit: its page, when the reader may open it
 
 
 @dataclass
@@ -435,6 +440,25 @@ def search_replies(
             )
         )
     return hits
+
+
+def add_links(user, results: Results) -> Results:
+    """Fill in each hit's links by the rules the linked pages enforce: a proposal opens on
+    the clerk's page or on the reader's own assignment page (proposals.links); a reply
+    on its page only if replies_readable_by lets the reader in. Anything else stays
+    plain text: search must not lead to a 403."""
+    hits = [*results.proposals, *results.sections, *results.replies]
+    urls = proposal_urls(user, {hit.proposal.pk for hit in hits})
+    for hit in hits:
+        hit.url = urls.get(hit.proposal.pk, "")
+    reply_ids = [hit.obj.pk for hit in results.replies]
+    readable = set(
+        replies_readable_by(user).filter(pk__in=reply_ids).values_list("pk", flat=True)
+    ) if reply_ids else set()
+    for hit in results.replies:
+        if hit.obj.pk in readable:
+            hit.reply_url = reverse("replies:detail", args=[hit.obj.pk])
+    return results
 
 
 def search(user, query: str, *, session=None, limit: int = DEFAULT_LIMIT) -> Results:

@@ -29,6 +29,9 @@ urlpatterns = [
         name="export_replies",
     ),
     path("import/", views.import_upload, name="import_upload"),
+    path(
+        "import/template/<int:session_id>.xlsx", views.import_template, name="import_template"
+    ),
     path("import/<int:pk>/", views.import_detail, name="import_detail"),
     path("import/<int:pk>/confirm/", views.import_confirm, name="import_confirm"),
     path("search/", views.search, name="search"),

@@ -209,18 +209,37 @@ def import_upload(request: HttpRequest) -> HttpResponse:
                 data=upload.read(),
             )
             return redirect("insights:import_detail", pk=record.pk)
-    return render(request, "insights/import_upload.html", {"form": form})
+    return render(request, "insights/import_upload.html", {"form": form, "sessions": sessions})
 
 
 @login_required
 @require_GET
 def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     record = _get_import(request, pk)
+    preview = (
+        importing.import_preview(record) if record.state == ProposalImport.State.CHECKED else None
+    )
     return render(
         request,
         "insights/import_detail.html",
-        {"record": record, "background_rows": importing.BACKGROUND_ROWS},
+        {"record": record, "background_rows": importing.BACKGROUND_ROWS, "preview": preview},
     )
+
+
+@login_required
+@require_GET
+def import_template(request: HttpRequest, session_id: int) -> HttpResponse:
+    """The import template of one session the clerk manages; its sample row imports into
+    that session as it is (see importing.example_row)."""
+    session = get_object_or_404(selectors.sessions_managed_by(request.user), pk=session_id)
+    response = HttpResponse(
+        importing.template_bytes(session),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = content_disposition_header(
+        True, importing.template_file_name(session)
+    )
+    return response
 
 
 @login_required
@@ -250,9 +269,9 @@ def search(request: HttpRequest) -> HttpResponse:
     results, error = None, ""
     if form.is_valid() and form.cleaned_data["q"].strip():
         try:
-            results = search_module.search(
+            results = search_module.add_links(request.user, search_module.search(
                 request.user, form.cleaned_data["q"], session=form.cleaned_data["session"]
-            )
+            ))
         except search_module.QueryError as exc:
             error = str(exc)
     return render(

@@ -157,6 +157,33 @@ def can_handle_assignment(user, assignment: Assignment) -> bool:
     )
 
 
+def reading_places(user, proposal_ids) -> dict[int, tuple[str, int]]:
+    """Where the person opens each of these proposals, the one rule of every page that
+    lists proposals: ("proposal", id) — the clerk's page, for the committee's clerks;
+    ("assignment", id) — their unit's own assignment of it (an answering one before a
+    co-handling one), for a unit's people. A proposal with neither is left out: the
+    page shows it as plain text, not a link that ends in 403."""
+    ids = {int(pk) for pk in proposal_ids}
+    if not ids or not user.is_authenticated:
+        return {}
+    places: dict[int, tuple[str, int]] = {
+        pk: ("proposal", pk)
+        for pk in proposals_managed_by(user).filter(pk__in=ids).values_list("pk", flat=True)
+    }
+    rank = {Assignment.Role.LEAD: 0, Assignment.Role.SPLIT: 0, Assignment.Role.CO: 1}
+    own = (
+        Assignment.objects.filter(
+            proposal_id__in=ids - set(places),
+            unit__in=Membership.objects.filter(user=user).values("unit_id"),
+        )
+        .exclude(state=Assignment.State.WITHDRAWN)
+        .values_list("proposal_id", "pk", "role")
+    )
+    for proposal_id, pk, _role in sorted(own, key=lambda row: (rank.get(row[2], 2), row[1])):
+        places.setdefault(proposal_id, ("assignment", pk))
+    return places
+
+
 def _answering_units_of(user) -> QuerySet:
     """Assignments (lead or split, not withdrawn) held by the person's units."""
     return Assignment.objects.filter(

@@ -60,6 +60,30 @@ ALLOWED: dict[type[models.Model], dict[str, frozenset[str]]] = {
 }
 
 
+# What a reply does to its proposal (the proposal's side of the reply lifecycle): event →
+# {current status: new status}; a status not listed stays as it is. The events, each once
+# per reply:
+# - REPLIED: every answering unit's reply in force has reached the proposer. A reply reaches
+#   the proposer when it is marked sent or when the proposer answers through the link on
+#   the signed letter, whichever comes first: the feedback link exists from sign-off, and
+#   an answer proves the letter arrived. Marking sent after the answer records the date
+#   and changes nothing else (a rated proposal stays 已反馈; a 不满意 one stays 办理中).
+# - SATISFIED: 满意 or 基本满意.
+# - UNSATISFIED: 不满意 sends the proposal back to handling (重新办理), however it was
+#   answered; the reply's unit handles it again and answers with a correction.
+REPLIED, SATISFIED, UNSATISFIED = "replied", "satisfied", "unsatisfied"
+ON_REPLY_EVENT: dict[str, dict[str, str]] = {
+    REPLIED: {P.IN_PROGRESS: P.ANSWERED},
+    SATISFIED: {P.ANSWERED: P.FEEDBACK},
+    UNSATISFIED: {P.ANSWERED: P.IN_PROGRESS, P.FEEDBACK: P.IN_PROGRESS},
+}
+
+
+def after_reply_event(proposal: Proposal, event: str) -> str | None:
+    """The status `event` moves the proposal to, or None when it stays as it is."""
+    return ON_REPLY_EVENT[event].get(proposal.status)
+
+
 class TransitionError(ValidationError):
     """An illegal state change, with a message a clerk can read."""
 

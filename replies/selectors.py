@@ -25,6 +25,17 @@ def replies_visible_to(user) -> QuerySet[Reply]:
     )
 
 
+def replies_readable_by(user) -> QuerySet[Reply]:
+    """The replies whose page (replies:detail) opens for the person: visible, and either
+    their own unit's or signed (the committee's clerks read signed replies only). The
+    reply views ask the same two questions one at a time (404, then 403); pages that
+    link to replies ask this, so that no link ends in either."""
+    if not user.is_authenticated:
+        return Reply.objects.none()
+    own = Membership.objects.filter(user=user).values("unit_id")
+    return replies_visible_to(user).filter(Q(unit__in=own) | Q(state__in=FROZEN_STATES))
+
+
 def replies_of_proposal(*, proposal, user) -> QuerySet[Reply]:
     return replies_visible_to(user).filter(proposal=proposal).order_by("-created_at")
 

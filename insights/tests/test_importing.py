@@ -230,16 +230,88 @@ def test_it_keeps_imports_away_from_unit_people_and_other_committees(setup, clie
     assert client.get(reverse("insights:import_upload")).status_code == 403
 
 
-def test_it_ships_a_template_that_the_importer_reads(setup):
-    from pathlib import Path
+def _download_template(client, session) -> bytes:
+    """The template as a clerk gets it: the link on the upload page for the session."""
+    page = client.get(reverse("insights:import_upload")).content.decode()
+    url = reverse("insights:import_template", args=[session.pk])
+    assert f'href="{url}"' in page
+    response = client.get(url)
+    assert response.status_code == 200
+    assert "attachment" in response["Content-Disposition"]
+    return response.content
 
-    path = Path(importing.__file__).parent / "static" / "insights" / "提案导入模板.xlsx"
-    data = path.read_bytes()
-    rows = importing.read_workbook(data)
-    assert len(rows) == 1  # the example row
-    assert data == importing.template_bytes() or rows == importing.read_workbook(
-        importing.template_bytes()
+
+def test_the_downloaded_template_imports_unchanged_into_the_demo_session(client):
+    """The demo holds 第44137号 and names its units 连云港市…局 (short names 市…局): the
+    template's sample row must neither reuse a number nor name a unit the session lacks."""
+    import io as _io
+
+    from django.core.management import call_command
+
+    call_command("load_demo", stdout=_io.StringIO())
+    session = Proposal.objects.get(number=44137).session
+    clerk = CommitteeRoleFactory(committee=session.committee).user
+    client.force_login(clerk)
+    data = _download_template(client, session)
+    (_line, raw), = importing.read_workbook(data)
+    response = client.post(
+        reverse("insights:import_upload"),
+        {"session": session.pk, "file": SimpleUploadedFile("提案导入模板.xlsx", data)},
+        follow=True,
     )
+    page = response.content.decode()
+    record = ProposalImport.objects.get()
+    assert record.problems == []
+    assert "检查通过：1行均可导入" in page
+    units = raw["units"]
+    assert units and all(name in page for name in units.split("、"))
+    preview = page[page.index('id="import-preview"'):]
+    for text in (str(raw["number"]), raw["title"], raw["lead"]):
+        assert text in preview
+    client.post(reverse("insights:import_confirm", args=[record.pk]), follow=True)
+    imported = Proposal.objects.get(session=session, number=raw["number"])
+    assert imported.title == raw["title"] and imported.suggested_units == units
+    assert raw["number"] > 44137
+
+
+def test_the_template_takes_the_sessions_next_number_and_real_units(setup):
+    session = setup["session"]  # holds 第500号; units 市住建局 and 市市场监管局
+    row = importing.example_row(session)
+    assert row[0] == 501
+    assert row[-1] == "市住建局、连云港市市场监督管理局"  # a short and a full name
+    assert importing.template_bytes(session) == importing.template_bytes(session)
+    check = importing.import_check(session=session, data=importing.template_bytes(session))
+    assert check.ok and len(check.rows) == 1
+
+
+def test_the_template_is_only_for_the_sessions_clerks(setup, client):
+    url = reverse("insights:import_template", args=[setup["session"].pk])
+    client.force_login(CommitteeRoleFactory(user=UserFactory(username="other-clerk")).user)
+    assert client.get(url).status_code == 404
+    client.force_login(UserFactory(username="plain"))
+    assert client.get(url).status_code == 404
+
+
+def test_the_preview_shows_every_row_with_its_problems_in_place(setup, client):
+    client.force_login(setup["clerk"])
+    rows = [
+        [20, "关于甲的提案", "王波", "李明", "", "", "", "市住建局"],
+        [500, "关于乙的提案", "张华", "", "", "", "", "市某某局"],
+    ]
+    upload = SimpleUploadedFile("x.xlsx", xlsx_bytes(rows))
+    page = client.post(
+        reverse("insights:import_upload"), {"session": setup["session"].pk, "file": upload},
+        follow=True,
+    ).content.decode()
+    table = page[page.index('id="import-preview"'):page.index("</table>")]
+    first, second = table.split("<tr")[2:4]  # after the header row
+    assert "第2行" in first and "20" in first and "关于甲的提案" in first and "王波" in first
+    assert "市住建局" in first and "附议：李明" in first and "has-error" not in first
+    assert 'class="has-error"' in second and "关于乙的提案" in second
+    assert "本届次已有第500号提案。" in second
+    assert "“建议承办单位”中有未知单位：市某某局。" in second
+    assert "第3行：" not in second  # the row number is the table's own column
+    assert "确认导入" not in page
 
 
 def test_it_imports_the_same_as_registering_by_hand(setup):

@@ -13,11 +13,12 @@ from django.utils.translation import gettext as _
 
 from proposals.models import Assignment, Notice, Proposal
 from proposals.notices import notice_create
-from proposals.services import assignment_reopen, proposal_set_status
-from proposals.transitions import can_move
+from proposals.services import assignment_reopen
+from proposals.transitions import SATISFIED, UNSATISFIED
 
 from ..models import FROZEN_STATES, Feedback, FeedbackLink, Reply
 from ._common import save_as
+from .lifecycle import proposal_event, reply_delivered
 
 DEFAULT_LINK_DAYS = 180
 MAX_COMMENT_CHARS = 5_000
@@ -57,8 +58,11 @@ def feedback_link_get(*, token: str) -> FeedbackLink | None:
 
 @transaction.atomic
 def feedback_submit(*, token: str, satisfaction: str, comment: str = "") -> Feedback:
-    """Record the proposer's answer, once per reply. 满意/基本满意 move the proposal from
-    已答复 to 已反馈; 不满意 sends it back to 办理中 (重新办理)."""
+    """Record the proposer's answer, once per reply, on a signed letter whether or not it
+    has been marked sent (the link is on the letter). The answer delivers a reply not yet
+    marked sent (lifecycle.reply_delivered); then 满意/基本满意 move the proposal from
+    已答复 to 已反馈 and 不满意 sends it back to 办理中 (重新办理), by the table
+    proposals.transitions.ON_REPLY_EVENT."""
     link = feedback_link_get(token=token)
     if link is None:
         raise ValidationError(_("链接无效或已过期。"), code="invalid_link")
@@ -69,6 +73,8 @@ def feedback_submit(*, token: str, satisfaction: str, comment: str = "") -> Feed
         raise ValidationError({"comment": _("意见不能超过%(n)d字。") % {"n": MAX_COMMENT_CHARS}})
     link = FeedbackLink.objects.select_for_update().get(pk=link.pk)
     reply = Reply.objects.select_for_update().get(pk=link.reply_id)
+    if reply.state not in FROZEN_STATES:
+        raise ValidationError(_("链接无效或已过期。"), code="invalid_link")
     if Feedback.objects.filter(reply=reply).exists():
         raise ValidationError(_("已收到您对这份答复的意见，谢谢。"), code="duplicate")
     link.use_count += 1
@@ -80,14 +86,13 @@ def feedback_submit(*, token: str, satisfaction: str, comment: str = "") -> Feed
     except IntegrityError as exc:
         raise ValidationError(_("已收到您对这份答复的意见，谢谢。"), code="duplicate") from exc
 
-    proposal = Proposal.objects.get(pk=reply.proposal_id)
-    if satisfaction == Feedback.Satisfaction.UNSATISFIED:
-        target = Proposal.Status.IN_PROGRESS
-    else:
-        target = Proposal.Status.FEEDBACK
-    if proposal.status != target and can_move(proposal, target):
-        proposal_set_status(proposal=proposal, status=target, actor=None)
-    if satisfaction == Feedback.Satisfaction.UNSATISFIED:
+    if reply.state != Reply.State.SENT:  # answered before it was marked sent: delivered now
+        reply_delivered(reply=reply)
+    unsatisfied = satisfaction == Feedback.Satisfaction.UNSATISFIED
+    proposal = proposal_event(
+        proposal_id=reply.proposal_id, event=UNSATISFIED if unsatisfied else SATISFIED
+    )
+    if unsatisfied:
         _reopen_for_unsatisfied(reply, proposal, feedback)
     return feedback
 

@@ -13,15 +13,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from proposals.models import Assignment, Membership, Proposal
-from proposals.services import assignment_complete, proposal_set_status
-from proposals.transitions import can_move
+from proposals.models import Membership
 
 from .. import signing
-from ..models import DocumentCounter, Reply
+from ..models import DocumentCounter, Feedback, Reply
 from ..spec_builder import build_spec, letter_settings_of, local_seal
 from ._common import DraftingCheckError, move, save_as
 from .checks import answer_classes, errors_of, reply_check
+from .lifecycle import reply_delivered
 
 logger = logging.getLogger(__name__)
 
@@ -138,23 +137,15 @@ def reply_sign_off(
 
 @transaction.atomic
 def reply_mark_sent(*, reply: Reply, actor=None, sent_at: dt.datetime | None = None) -> Reply:
-    """已签发 → 已发送. The assignment is complete; when every answering unit (主办/分办)
-    has sent its reply, the proposal becomes 已答复."""
+    """已签发 → 已发送, with the date. If the proposer has not answered through the link
+    yet, this delivers the reply (see lifecycle.reply_delivered: the assignment is
+    complete, and the proposal 已答复 once every answering unit has answered); if they
+    have, the reply was delivered then, and only the sending is recorded."""
     reply = Reply.objects.select_for_update().get(pk=reply.pk)
     move(reply, Reply.State.SENT)
     reply.sent_at = sent_at or timezone.now()
     reply._history_user = actor
     reply.save()  # only state and sent_at change: the frozen check in save() allows them
-
-    assignment = reply.assignment
-    if assignment.is_open:
-        assignment_complete(assignment=assignment, actor=actor)
-    answering = Assignment.objects.filter(
-        proposal_id=reply.proposal_id,
-        role__in=[Assignment.Role.LEAD, Assignment.Role.SPLIT],
-    ).exclude(state=Assignment.State.WITHDRAWN)
-    unanswered = answering.exclude(replies__state=Reply.State.SENT)
-    proposal = Proposal.objects.get(pk=reply.proposal_id)
-    if not unanswered.exists() and can_move(proposal, Proposal.Status.ANSWERED):
-        proposal_set_status(proposal=proposal, status=Proposal.Status.ANSWERED, actor=actor)
+    if not Feedback.objects.filter(reply=reply).exists():
+        reply_delivered(reply=reply, actor=actor)
     return reply

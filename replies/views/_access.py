@@ -14,7 +14,7 @@ from proposals import selectors as proposal_selectors
 from proposals.models import Membership
 
 from .. import selectors
-from ..models import FROZEN_STATES, Reply
+from ..models import Reply
 
 
 def is_signer(user, unit_id: int) -> bool:
@@ -48,9 +48,8 @@ def get_reply(
         ),
         pk=pk,
     )
-    member = proposal_selectors.is_member_of(user, reply.unit_id)
-    if not member and reply.state not in FROZEN_STATES:
-        raise PermissionDenied
+    if not selectors.replies_readable_by(user).filter(pk=reply.pk).exists():
+        raise PermissionDenied  # a draft of another unit (pages link by the same rule)
     if compose and not can_compose(user, reply):
         raise PermissionDenied
     if sign and not is_signer(user, reply.unit_id):

@@ -171,11 +171,12 @@ def reply_mark_sent(request: HttpRequest, pk: int) -> HttpResponse:
         messages.info(request, _("这份答复已标记为已发送。"))
         return redirect("replies:detail", pk=reply.pk)
     try:
-        services.reply_mark_sent(reply=reply, actor=request.user)
+        reply = services.reply_mark_sent(reply=reply, actor=request.user)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, _("已标记为已发送，提案状态更新为已答复。"))
+        messages.success(request, _("已标记为已发送。提案状态：%(status)s。") % {
+            "status": reply.proposal.get_status_display()})
     return redirect("replies:detail", pk=reply.pk)
 
 
