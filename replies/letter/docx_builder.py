@@ -68,6 +68,7 @@ NAME_GAP_MM = 4
 BOTTOM_RULE_MM = 20
 SEAL_MM = 42
 QR_MM = 24
+QR_LINES = math.ceil(QR_MM / LINE_MM)  # 3
 
 BODY = Font(parts.FANGSONG, BODY_PT, condense_twips=CONDENSE)
 KAI = Font(parts.KAITI, BODY_PT, condense_twips=CONDENSE)
@@ -277,7 +278,10 @@ class _Letter:
             left.append(run("签发人：", BODY))
             left.append(run(spec["signer"], KAI))
             left_text += f"　签发人：{spec['signer']}"
-        before = twips(rules_end + 1.5 - TOP_MM)
+        # Whole grid lines above the number, so that the body stays on the grid and page one
+        # holds its 22 lines: the first line whose glyphs (about 2.4 mm below the line's top)
+        # clear the double line.
+        before = LINE * max(1, math.ceil((rules_end - 1 - TOP_MM) / LINE_MM))
         number_run = run(number, BODY)
         if left and _cells(left_text) + _cells(number) + 2 <= CHARS_PER_LINE:
             yield paragraph(ppr(before=before, line=LINE, tabs=[("right", TEXT_W)], jc="left"),
@@ -377,8 +381,9 @@ class _Letter:
         if not self.qr:
             return
         pic = self.drawings.inline_picture(self.qr, QR_MM, QR_MM, "Feedback QR")
-        yield ({"line": 240, "line_rule": "auto", "snap_to_grid": False, "before": 120,
-                "first_line": round(2 * CHAR), "first_line_chars": 200}, [pic])
+        # Three grid lines, exactly: the text after it stays on the grid.
+        yield ({"line": QR_LINES * LINE, "snap_to_grid": False, "first_line": round(2 * CHAR),
+                "first_line_chars": 200}, [pic])
         yield _BODY_PPR, [run("扫码评价本件办理结果", BODY)]
 
     def _cc(self) -> tuple[list[tuple[dict, list[str]]], str]:

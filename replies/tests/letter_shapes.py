@@ -32,9 +32,14 @@ def shapes(tmp_path) -> dict[str, dict]:
     return {
         "sample": sample_spec(),
         "short": minimal_spec(**ending),
-        # page 1: 11 lines of head, then 1 + 2 + 6 = 9 body lines, 2 blank, 落款, date, 附注
-        # x2 = 22 lines: full before the 版记.
+        # Page 1: 8 lines of head; 1 + 1 + 5 body lines; 2 blank, 落款, date, two 附注; the
+        # 抄送's line: 22, exactly full.
+        "exact": minimal_spec(**ending, intro=[lines_of(1)], sections=[
+            {"heading": "工作情况", "paragraphs": [lines_of(5)], "sections": []}]),
+        # One body line more: page 1 is full before the 版记 (full_without_cc shows it).
         "full": minimal_spec(**ending, intro=[lines_of(1)], sections=[
+            {"heading": "工作情况", "paragraphs": [lines_of(6)], "sections": []}]),
+        "full_without_cc": minimal_spec(**{**ending, "cc": []}, intro=[lines_of(1)], sections=[
             {"heading": "工作情况", "paragraphs": [lines_of(6)], "sections": []}]),
         "long_cc": minimal_spec(date="2025-06-20", cc=CC_LONG),
         "four_levels": four,
