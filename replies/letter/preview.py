@@ -4,8 +4,8 @@ The .docx names the fonts of a Chinese government office (仿宋_GB2312, 楷体_
 方正小标宋简体); a server rarely has them, so the conversion runs with a fontconfig file
 that maps them to free look-alikes when the real ones are missing (``fonts.conf``).
 
-    python -m replies.letter.preview --spec fixtures/reply-44137.json --pdf out.pdf \
-        --png-dir docs/ --png-prefix letter-44137 --dpi 90
+    python -m replies.letter.preview --spec docs/letter-44137-sealed.json --pdf out.pdf \
+        --png-dir docs/ --png-prefix letter-44137 --dpi 100
 """
 
 from __future__ import annotations
