@@ -41,6 +41,10 @@ def shapes(tmp_path) -> dict[str, dict]:
             {"heading": "工作情况", "paragraphs": [lines_of(6)], "sections": []}]),
         "full_without_cc": minimal_spec(**{**ending, "cc": []}, intro=[lines_of(1)], sections=[
             {"heading": "工作情况", "paragraphs": [lines_of(6)], "sections": []}]),
+        # With the QR code (three lines and its caption), page 1 is full before the 版记.
+        "qr_full": minimal_spec(**ending, feedback_url="https://example.cn/f/1",
+                                intro=[lines_of(1)], sections=[
+            {"heading": "工作情况", "paragraphs": [lines_of(2)], "sections": []}]),
         "long_cc": minimal_spec(date="2025-06-20", cc=CC_LONG),
         "four_levels": four,
         "draft": minimal_spec(doc_number=None, cc=CC_SHORT),

@@ -19,7 +19,7 @@ import pytest
 from lxml import etree
 
 from replies.letter import render_letter
-from replies.letter.docx_builder import LINE_MM
+from replies.letter.docx_builder import LINE_MM, cc_lines
 from replies.letter.preview import docx_to_pdfs, libreoffice_binary, pdf_to_pngs
 
 from .letter_shapes import CC_LONG, LONG_UNIT, shapes
@@ -118,7 +118,7 @@ def pages_of(letters, name: str) -> list[list[Line]]:
     return letters[name]["pages"]
 
 
-CC_SHAPES = ["short", "exact", "full", "long_cc", "four_levels", "draft", "sealed_qr",
+CC_SHAPES = ["short", "exact", "full", "qr_full", "long_cc", "four_levels", "draft", "sealed_qr",
              "long_name"]
 ALL_SHAPES = ["sample", "full_without_cc", *CC_SHAPES]
 
@@ -242,11 +242,21 @@ def test_it_moves_body_lines_over_with_the_ending_when_the_page_is_full(letters)
     assert UNIT in texts and texts[-1].startswith("抄送：")
 
 
+def test_it_takes_body_lines_along_when_the_qr_code_fills_the_page(letters):
+    pages = pages_of(letters, "qr_full")
+    assert len(pages) == 2
+    texts = page_texts(pages[1])
+    assert texts[0].startswith("测") or texts[0].endswith("工作情况")
+    assert texts[-2:] == ["扫码评价本件办理结果", "抄送：市政协提案委，市政府办公室。"]
+
+
 def test_it_wraps_a_long_cc_list_inside_the_text_block(letters):
     pages = pages_of(letters, "long_cc")
     _, cc = cc_rows(pages)
-    assert len(cc) >= 3
-    assert "".join(row_text(r) for r in cc) == "抄送：" + "，".join(CC_LONG) + "。"
+    text = "抄送：" + "，".join(CC_LONG) + "。"
+    assert "".join(row_text(r) for r in cc) == text
+    # the box is as high as the lines the generator reckons on, or a line more
+    assert 3 <= len(cc) <= cc_lines(text) <= len(cc) + 1
     # one character (14 pt) in from both edges of the text block (28 mm to 184 mm)
     assert min(ln.left for r in cc for ln in r) >= 28 + 4
     assert max(ln.right for r in cc for ln in r) <= 184 - 4

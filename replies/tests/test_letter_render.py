@@ -253,6 +253,14 @@ def test_it_stands_the_cc_box_on_the_foot_of_the_text_block():
     assert box.find(".//{*}bodyPr").get("anchor") == "b"
 
 
+def test_it_lets_a_cc_too_long_for_the_box_follow_the_text():
+    cc = [f"第{n}个抄送单位的名称相当长" for n in range(1, 31)]
+    data = render_letter(minimal_spec(cc=cc))
+    assert cc_paragraphs(data) == []
+    found = texts(data)
+    assert found[-1] == "抄送：" + "，".join(cc) + "。" and found[-2] == ""
+
+
 def test_it_keeps_the_ending_with_the_last_body_paragraph():
     doc = docx.Document(io.BytesIO(render_letter(minimal_spec(
         date="2025-06-20", cc=["市政协提案委"], closing=["感谢您的支持！"]))))
@@ -445,3 +453,48 @@ def test_it_reads_the_same_letter_head_from_the_fallback_alone(tmp_path):
     assert tops[1] == pytest.approx(tops[0] + 0.8 + 0.5, abs=0.05)
     assert tops[3] + 0.8 == pytest.approx(297 - 20, abs=0.05)  # ends 20 mm above the bottom
     assert {s.get("fillcolor") for s in shapes[1:]} == {"#ff0000"}
+
+
+# ---- layout arithmetic ------------------------------------------------------------------------
+def test_it_splits_a_long_unit_name_into_balanced_lines_at_a_name_end():
+    from replies.letter.docx_builder import split_balanced
+
+    name = "连云港市经济技术开发区管理委员会市场监督管理和知识产权综合行政执法局"
+    assert split_balanced(name, 2) == ["连云港市经济技术开发区管理委员会",
+                                       "市场监督管理和知识产权综合行政执法局"]
+    assert split_balanced("国" * 90, 3) == ["国" * 30] * 3
+    assert split_balanced("ABC Technology Co（连云港）有限公司", 2)[0][-1] not in "（"
+
+
+def test_it_sizes_the_head_name_to_fit_or_wraps_it():
+    from replies.letter.docx_builder import head_name_lines
+
+    assert head_name_lines("连云港市市场监督管理局") == (30, ["连云港市市场监督管理局"])
+    size, lines = head_name_lines("连" * 30)
+    assert (size, len(lines)) == (16, 1)
+    for n in (31, 60, 200):
+        size, lines = head_name_lines("连" * n)
+        assert "".join(lines) == "连" * n  # whole
+        assert 18 <= size <= 24 and max(map(len, lines)) * size <= 170 / 25.4 * 72
+
+
+def test_it_writes_a_long_head_name_on_as_many_lines_in_one_box():
+    name = "连云港市经济技术开发区管理委员会市场监督管理和知识产权综合行政执法局"
+    data = render_letter(minimal_spec(unit={"name": name, "doc_prefix": "连开市监复"}))
+    box = [a for a in xml(data).iter(f"{WP}anchor")
+           if a.find(f"{WP}docPr").get("name").startswith("Unit ")][0]
+    content = box.find(f".//{W}txbxContent")
+    assert "".join(t.text for t in content.iter(f"{W}t")) == name
+    assert len(list(content.iter(f"{W}br"))) == 1
+    height_mm = int(box.find(f"{WP}extent").get("cy")) / 36000
+    assert height_mm == pytest.approx(2 * 24 / 72 * 25.4 * 1.25, abs=0.1)
+
+
+def test_it_reckons_the_cc_lines_as_word_breaks_them():
+    from replies.letter.docx_builder import cc_lines
+
+    assert cc_lines("抄送：" + "国" * 26) == 1  # 29 on the first line
+    assert cc_lines("抄送：" + "国" * 27) == 2
+    assert cc_lines("抄送：" + "国" * 26 + "。") == 2  # no full stop at a line's start
+    assert cc_lines("抄送：" + "国" * 26 + "国" * 26) == 2
+    assert cc_lines("抄送：" + "国" * 26 + "国" * 27) == 3
