@@ -90,7 +90,7 @@ def letter_text(spec: dict) -> list[tuple[str, str]]:
     if contact.get("phone"):
         bits.append(f"联系电话：{contact['phone']}")
     if bits:
-        out.append(("body", "　".join(bits)))
+        out.append(("body", "（" + "，".join(bits) + "）"))  # a 附注, as the letter writes it
     if spec.get("cc"):
         out.append(("body", "抄送：" + "，".join(spec["cc"]) + "。"))
     return out

@@ -6,7 +6,10 @@ Geometry (mm, from the top-left corner of an A4 page unless said otherwise):
 - unit name (letter head) in red 小标宋, centred, top edge 30 below the page top;
 - red double line (thick over thin) 4 below the name, 170 long, centred on the page;
 - red double line (thin over thick) ending 20 above the page bottom, first page only;
-- page number "— N —" in 4号 宋体, about 7 below the text block, none on the first page.
+- page number "— N —" in 4号 宋体, about 7 below the text block, none on the first page;
+- the title off the grid, its lines one grid line (10.2) apart;
+- the 版记 (抄送) in a text box standing on the foot of the last page's text block, over
+  empty grid lines the flow keeps free for it; the ending keeps with the last body line.
 
 The head is drawn with floating shapes anchored on the first page, so the body keeps the
 standard 37 mm top margin and the 22-line grid on every page.
@@ -40,6 +43,7 @@ from .ooxml import (
 PAGE_W_MM, PAGE_H_MM = 210, 297
 TOP_MM, BOTTOM_MM, LEFT_MM, RIGHT_MM = 37, 35, 28, 26
 TEXT_W_MM = PAGE_W_MM - LEFT_MM - RIGHT_MM  # 156
+TEXT_H_MM = PAGE_H_MM - TOP_MM - BOTTOM_MM  # 225
 CHARS_PER_LINE = 28
 LINE = parts.LINE_PITCH
 LINE_MM = LINE / 1440 * 25.4
@@ -64,6 +68,7 @@ NAME_GAP_MM = 4
 BOTTOM_RULE_MM = 20
 SEAL_MM = 42
 QR_MM = 24
+QR_LINES = math.ceil(QR_MM / LINE_MM)  # 3
 
 BODY = Font(parts.FANGSONG, BODY_PT, condense_twips=CONDENSE)
 KAI = Font(parts.KAITI, BODY_PT, condense_twips=CONDENSE)
@@ -83,8 +88,106 @@ def _blank() -> str:
     return paragraph(ppr(line=LINE))
 
 
+def split_balanced(text: str, n: int) -> list[str]:
+    """text in n lines of about equal width, never breaking inside a run of ASCII letters or
+    digits, nor before closing or after opening punctuation; a break after a character
+    that ends a unit's name (…委员会 / …局) is preferred to one 1.5 characters better balanced."""
+    if n <= 1:
+        return [text]
+    prefix = [0.0]
+    for c in text:
+        prefix.append(prefix[-1] + _cells(c))
+    total = prefix[-1]
+    cuts: list[int] = []
+    for k in range(1, n):
+        target = total * k / n
+        best, best_d = None, None
+        for i in range(max(cuts, default=0) + 1, len(text)):
+            a, b = text[i - 1], text[i]
+            if (a.isascii() and a.isalnum() and b.isascii() and b.isalnum()) \
+                    or b in _NO_LINE_START or a in _NO_LINE_END:
+                continue
+            d = abs(prefix[i] - target) + (0 if a in _NAME_ENDS else 1.5)
+            if best_d is None or d < best_d:
+                best, best_d = i, d
+        if best is not None:
+            cuts.append(best)
+    bounds = [0, *cuts, len(text)]
+    return [text[i:j] for i, j in zip(bounds, bounds[1:], strict=False) if text[i:j]]
+
+
+_NAME_ENDS = "会局委厅院室部处府司办所站队"  # where a unit's name may end: preferred breaks
+_NO_LINE_START = "，。、；：！？）》”’〕】"
+_NO_LINE_END = "（《“‘〔【"
+
+
+def wrapped_lines(text: str, first: int, rest: int) -> int:
+    """How many lines text takes when the first line holds `first` character cells and the
+    others `rest`, breaking as Word and LibreOffice do (no closing punctuation at a line's
+    start: the character before it moves down with it)."""
+    lines, width, capacity = 1, 0.0, first
+    line_start = 0
+    for i, c in enumerate(text):
+        w = _cells(c)
+        if width + w > capacity:
+            lines += 1
+            capacity = rest
+            if c in _NO_LINE_START and i - 1 > line_start:
+                width = _cells(text[i - 1])  # the previous character comes along
+                line_start = i - 1
+            else:
+                width = 0.0
+                line_start = i
+        width += w
+    return lines
+
+
+def _keep_with_next(p: str) -> str:
+    """The paragraph p (as written by paragraph()) kept on the page of the next one."""
+    if "<w:keepNext/>" in p:
+        return p
+    head, sep, rest = p.partition("<w:pPr>")
+    if rest.startswith("<w:pStyle"):
+        style_end = rest.index("/>") + 2
+        return head + sep + rest[:style_end] + "<w:keepNext/>" + rest[style_end:]
+    return head + sep + "<w:keepNext/>" + rest
+
+
 def _indent(chars: float) -> dict:
     return {"twips": round(chars * CHAR), "chars": round(chars * 100)}
+
+
+HEAD_NAME_PT = (16, 30)  # a name on one line: the largest size that fits, within these
+HEAD_WRAPPED_PT = (18, 24)  # a name too long for one line at 16 pt: wrapped, at these sizes
+
+
+def head_name_lines(name: str) -> tuple[float, list[str]]:
+    """Size (pt) and lines of the unit name in the letter head: one line as large as fits
+    (16–30 pt); a longer name is wrapped into balanced lines rather than cut or squeezed."""
+    width_pt = HEAD_RULE_MM / 25.4 * 72
+    cells = max(_cells(name), 1)
+    size = math.floor(width_pt / cells)
+    if size >= HEAD_NAME_PT[0]:
+        return min(size, HEAD_NAME_PT[1]), [name]
+    n = 2
+    while True:
+        lines = split_balanced(name, n)
+        widest = max(_cells(line) for line in lines)
+        size = math.floor(width_pt / widest)
+        if size >= HEAD_WRAPPED_PT[0] or widest <= 1:
+            return min(size, HEAD_WRAPPED_PT[1]), lines
+        n += 1
+
+
+# 抄送 in 4号 (14 pt): one character in on both sides, continuation lines under the names.
+CC_FIRST_CELLS = math.floor(TEXT_W_MM / (14 / 72 * 25.4) - 2)  # 29
+CC_REST_CELLS = math.floor(TEXT_W_MM / (14 / 72 * 25.4) - 5)  # 26
+CC_BOX_LINES = 10
+
+
+def cc_lines(text: str) -> int:
+    """Lines the 抄送 takes (at most: LibreOffice fits a character more where Word does not)."""
+    return wrapped_lines(text, CC_FIRST_CELLS, CC_REST_CELLS)
 
 
 TITLE_CELLS = 19  # 22 pt characters a title line holds, with room for Latin spacing
@@ -123,6 +226,9 @@ def date_text(iso: str) -> str:
     return f"{d.year}年{d.month}月{d.day}日"
 
 
+_BODY_PPR = {"line": LINE, "first_line": round(2 * CHAR), "first_line_chars": 200, "jc": "both"}
+
+
 class _Letter:
     def __init__(self, spec: dict, seal: bytes | None, qr: bytes | None):
         self.spec = spec
@@ -133,19 +239,20 @@ class _Letter:
     # ---- letter head -------------------------------------------------------------------
     def _head_shapes(self) -> tuple[str, float]:
         """Name and double lines; returns the runs and where the lines end (mm from top)."""
-        name = self.spec["unit"]["name"]
-        size_pt = max(16.0, min(30.0, math.floor(HEAD_RULE_MM / 25.4 * 72 / _cells(name))))
+        size_pt, lines = head_name_lines(self.spec["unit"]["name"])
         size_mm = size_pt / 72 * 25.4
-        box_h = size_mm * 1.25
+        line_mm = size_mm * 1.25
+        box_h = line_mm * len(lines)
         name_font = Font(parts.XIAOBIAOSONG, size_pt, color=RED)
         line_twips = round(size_pt * 20 * 1.25)
         name_p = paragraph(
-            ppr(line=line_twips, jc="center", snap_to_grid=False), run(name, name_font))
+            ppr(line=line_twips, jc="center", snap_to_grid=False),
+            run("\n".join(lines), name_font))
         x = (PAGE_W_MM - HEAD_RULE_MM) / 2
         # The glyphs sit low in an exact-height line; lift the box by the extra leading.
-        box_top = NAME_TOP_MM - (box_h - size_mm) * 0.75
+        box_top = NAME_TOP_MM - (line_mm - size_mm) * 0.75
         out = [self.drawings.text_box(Anchor(x, box_top, HEAD_RULE_MM, box_h), name_p, "Unit")]
-        y = NAME_TOP_MM + size_mm + NAME_GAP_MM
+        y = NAME_TOP_MM + line_mm * (len(lines) - 1) + size_mm + NAME_GAP_MM
         out.append(self.drawings.rect(Anchor(x, y, HEAD_RULE_MM, THICK_MM), RED))
         out.append(self.drawings.rect(Anchor(x, y + THICK_MM + GAP_MM, HEAD_RULE_MM, THIN_MM),
                                       RED))
@@ -171,7 +278,10 @@ class _Letter:
             left.append(run("签发人：", BODY))
             left.append(run(spec["signer"], KAI))
             left_text += f"　签发人：{spec['signer']}"
-        before = twips(rules_end + 1.5 - TOP_MM)
+        # Whole grid lines above the number, so that the body stays on the grid and page one
+        # holds its 22 lines: the first line whose glyphs (about 2.4 mm below the line's top)
+        # clear the double line.
+        before = LINE * max(1, math.ceil((rules_end - 1 - TOP_MM) / LINE_MM))
         number_run = run(number, BODY)
         if left and _cells(left_text) + _cells(number) + 2 <= CHARS_PER_LINE:
             yield paragraph(ppr(before=before, line=LINE, tabs=[("right", TEXT_W)], jc="left"),
@@ -183,15 +293,16 @@ class _Letter:
         yield _blank()
         yield _blank()
         title = "\n".join(title_lines(spec["title"]))
-        yield paragraph(ppr(style="Title", line=LINE, jc="center"), run(title, TITLE))
+        # Off the grid with an exact line: a 22 pt line would take two grid lines.
+        yield paragraph(ppr(style="Title", snap_to_grid=False, line=LINE, jc="center"),
+                        run(title, TITLE))
         yield _blank()
         addressee = spec["addressee"].rstrip(":：") + "："
         yield paragraph(ppr(line=LINE, jc="left"), run(addressee, BODY))
 
     # ---- body ----------------------------------------------------------------------------
     def body_paragraph(self, text: str) -> str:
-        return paragraph(ppr(line=LINE, first_line=round(2 * CHAR), first_line_chars=200,
-                             jc="both"), run(text, BODY))
+        return paragraph(ppr(**_BODY_PPR), run(text, BODY))
 
     def sections(self, sections: list[dict], level: int) -> Iterator[str]:
         for n, section in enumerate(sections, start=1):
@@ -208,61 +319,109 @@ class _Letter:
 
     # ---- ending ----------------------------------------------------------------------------
     def ending(self) -> Iterator[str]:
+        """落款, date, 附注 and QR code, then the 版记 (抄送) at the foot of the last page.
+
+        Each paragraph keeps with the next (and document() keeps the last body paragraph with
+        the first of them), so the ending moves as one block: when the last page has no room
+        for it, the last body line goes over with it, and no page holds the 落款 or the 版记
+        alone. The 版记 is a text box anchored in the last lines it reserves (§10.1: in the
+        letter format it sits at the bottom of the last page's text block, without lines).
+        """
+        items = list(self._signature()) + list(self._notes()) + list(self._qr())
+        cc_items, cc_box = self._cc()
+        items += cc_items
+        for i, (kw, runs) in enumerate(items):
+            if i == len(items) - 1:
+                runs = [*runs, cc_box]
+            yield paragraph(ppr(keep_next=i < len(items) - 1, **kw), *runs)
+
+    def _signature(self) -> Iterator[tuple[dict, list[str]]]:
         spec = self.spec
         name = spec["unit"]["name"]
         date = date_text(spec["date"]) if spec["date"] else None
         for _ in range(2 if (date or self.seal) else 1):
-            yield _blank()
+            yield {"line": LINE}, []
         date_right = 4.0
+        # A name too long for the line is broken into balanced lines, each right-aligned.
+        lines = split_balanced(name, math.ceil(_cells(name) / (CHARS_PER_LINE - 1)))
+        widest = max(_cells(line) for line in lines)
         if date:
-            name_right = max(0.0, date_right + (_cells(date) - _cells(name)) / 2)
+            name_right = max(0.0, date_right + (_cells(date) - widest) / 2)
         else:
-            name_right = date_right
+            name_right = date_right if widest + date_right <= CHARS_PER_LINE else 0.0
         ind = _indent(name_right)
-        seal_run = ""
-        if self.seal:
-            seal_run = self._seal_run(date, name_right, name)
-        yield paragraph(ppr(line=LINE, right=ind["twips"], right_chars=ind["chars"], jc="right"),
-                        seal_run, run(name, BODY))
+        seal_run = self._seal_run(date, name_right, lines) if self.seal else ""
+        yield ({"line": LINE, "right": ind["twips"], "right_chars": ind["chars"], "jc": "right"},
+               [seal_run, run("\n".join(lines), BODY)])
         if date:
             ind = _indent(date_right)
-            yield paragraph(ppr(line=LINE, right=ind["twips"], right_chars=ind["chars"],
-                                jc="right"), run(date, BODY))
+            yield ({"line": LINE, "right": ind["twips"], "right_chars": ind["chars"],
+                    "jc": "right"}, [run(date, BODY)])
+
+    def _notes(self) -> Iterator[tuple[dict, list[str]]]:
+        """附注 (§7.3.7): each in parentheses, two characters in, from the line under the date."""
+        spec = self.spec
+        notes = []
         if spec["disclosure"]:
-            note = spec["disclosure"]
+            notes.append(spec["disclosure"])
+        contact = spec["contact"]
+        said = []
+        if contact["name"]:
+            said.append(f"联系人：{contact['name']}")
+        if contact["phone"]:
+            said.append(f"联系电话：{contact['phone']}")
+        if said:
+            notes.append("，".join(said))
+        for note in notes:
             if not note.startswith(("（", "(")):
                 note = f"（{note}）"
-            yield self.body_paragraph(note)
-        contact = spec["contact"]
-        parts_ = []
-        if contact["name"]:
-            parts_.append(f"联系人：{contact['name']}")
-        if contact["phone"]:
-            parts_.append(f"联系电话：{contact['phone']}")
-        if parts_:
-            yield self.body_paragraph("　".join(parts_))
-        if self.qr:
-            pic = self.drawings.inline_picture(self.qr, QR_MM, QR_MM, "Feedback QR")
-            yield paragraph(ppr(line=240, line_rule="auto", snap_to_grid=False, before=120,
-                                first_line=round(2 * CHAR), first_line_chars=200), pic)
-            yield self.body_paragraph("扫码评价本件办理结果")
-        if spec["cc"]:
-            yield _blank()
-            one, three = round(CHAR * 14 / 16), round(3 * CHAR * 14 / 16)
-            yield paragraph(
-                ppr(line=LINE, left=one + three, hanging=three, right=one, jc="both"),
-                run("抄送：" + "，".join(spec["cc"]) + "。", CC))
+            yield _BODY_PPR, [run(note, BODY)]
 
-    def _seal_run(self, date: str | None, name_right: float, name: str) -> str:
+    def _qr(self) -> Iterator[tuple[dict, list[str]]]:
+        if not self.qr:
+            return
+        pic = self.drawings.inline_picture(self.qr, QR_MM, QR_MM, "Feedback QR")
+        # Three grid lines, exactly: the text after it stays on the grid.
+        yield ({"line": QR_LINES * LINE, "snap_to_grid": False, "first_line": round(2 * CHAR),
+                "first_line_chars": 200}, [pic])
+        yield _BODY_PPR, [run("扫码评价本件办理结果", BODY)]
+
+    def _cc(self) -> tuple[list[tuple[dict, list[str]]], str]:
+        """The 版记's paragraphs in the flow, and the text box (a run) for the last of them.
+
+        The box, as wide as the text block and as high as the lines the 抄送 takes, stands on
+        the foot of the text block; the flow keeps that many empty grid lines free for it,
+        so it never covers text. A 抄送 too long for that (more than CC_BOX_LINES lines)
+        follows the text instead, one line below it.
+        """
+        cc = self.spec["cc"]
+        if not cc:
+            return [], ""
+        text = "抄送：" + "，".join(cc) + "。"
+        one, three = round(CHAR * 14 / 16), round(3 * CHAR * 14 / 16)
+        kw = {"line": LINE, "left": one + three, "hanging": three, "right": one, "jc": "both"}
+        n = cc_lines(text)
+        if n > CC_BOX_LINES:
+            return [({"line": LINE}, []), (kw, [run(text, CC)])], ""
+        inner = paragraph(ppr(snap_to_grid=False, **kw), run(text, CC))
+        h = n * LINE_MM
+        box = self.drawings.text_box(
+            Anchor(0, TEXT_H_MM - h, TEXT_W_MM, h, rel_h="margin", rel_v="margin"),
+            inner, "CC", bottom=True, declare_type=False)  # the head's box declared it
+        return [({"line": LINE}, [])] * n, box
+
+    def _seal_run(self, date: str | None, name_right: float, lines: list[str]) -> str:
         px_w, px_h = png_size(self.seal)
         w = SEAL_MM
         h = SEAL_MM * px_h / px_w if px_w else SEAL_MM
+        below = (len(lines) - 1) * LINE_MM  # a name on several lines: the date comes lower
         if date:
             centre_x = TEXT_W_MM - 4 * CHAR_MM - _cells(date) * CHAR_MM / 2
-            centre_y = LINE_MM - 2  # name and date sit a little below the seal's centre
+            centre_y = below + LINE_MM - 2  # name and date sit a little below the seal's centre
         else:
-            centre_x = TEXT_W_MM - name_right * CHAR_MM - _cells(name) * CHAR_MM / 2
-            centre_y = LINE_MM / 2
+            widest = max(_cells(line) for line in lines)
+            centre_x = TEXT_W_MM - name_right * CHAR_MM - widest * CHAR_MM / 2
+            centre_y = (below + LINE_MM) / 2
         return self.drawings.floating_picture(
             self.seal,
             Anchor(centre_x - w / 2, centre_y - h / 2, w, h, rel_h="margin",
@@ -276,6 +435,7 @@ class _Letter:
         body += [self.body_paragraph(t) for t in spec["intro"]]
         body += list(self.sections(spec["sections"], 1))
         body += [self.body_paragraph(t) for t in spec["closing"]]
+        body[-1] = _keep_with_next(body[-1])
         body += list(self.ending())
         m = MARGINS
         sect = (

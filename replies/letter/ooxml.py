@@ -194,10 +194,10 @@ class Drawings:
     # wps is a Word 2010 extension: as Word does ([MS-ODRAWXML] 2.2.7.3), each shape also gets
     # a VML twin in mc:Fallback, which readers without wps (Word 2007, some WPS builds) use.
     def _shape(self, a: Anchor, name: str, graphic: str, *, vml: str, attrs: str,
-               inner: str = "", shapetype: str = "") -> str:
+               inner: str = "", shapetype: str = "", text_anchor: str = "top") -> str:
         """A wps shape run with its VML fallback: v:<vml> with attrs and children inner."""
         drawing, did, height = self._anchor(a, name, graphic)
-        style = _vml_style(a, height) + (";v-text-anchor:top" if inner else "")
+        style = _vml_style(a, height) + (f";v-text-anchor:{text_anchor}" if inner else "")
         # No w10:wrap type: Word writes none for wrapNone, only the anchor frames.
         frames = f'anchorx="{_VML_REL_H[a.rel_h]}" anchory="{_VML_REL_V[a.rel_v]}"'
         fallback = (
@@ -224,8 +224,13 @@ class Drawings:
         return self._shape(a, name, graphic, vml="rect",
                            attrs=f'fillcolor="#{color.lower()}" stroked="f"')
 
-    def text_box(self, a: Anchor, paragraphs: str, name: str = "Text Box") -> str:
-        """A borderless, transparent text box holding the given w:p elements."""
+    def text_box(self, a: Anchor, paragraphs: str, name: str = "Text Box", *,
+                 bottom: bool = False, declare_type: bool = True) -> str:
+        """A borderless, transparent text box holding the given w:p elements.
+
+        bottom: the text sits at the foot of the box instead of its top; declare_type: False
+        for a second text box in a part, whose first one declared the VML shapetype.
+        """
         graphic = (
             '<a:graphic><a:graphicData '
             'uri="http://schemas.microsoft.com/office/word/2010/wordprocessingShape">'
@@ -234,16 +239,16 @@ class Drawings:
             '<a:prstGeom prst="rect"><a:avLst/></a:prstGeom><a:noFill/><a:ln><a:noFill/></a:ln>'
             f'</wps:spPr><wps:txbx><w:txbxContent>{paragraphs}</w:txbxContent></wps:txbx>'
             '<wps:bodyPr rot="0" vert="horz" wrap="square" lIns="0" tIns="0" rIns="0" bIns="0" '
-            'anchor="t" anchorCtr="0"><a:noAutofit/></wps:bodyPr></wps:wsp>'
+            f'anchor="{"b" if bottom else "t"}" anchorCtr="0"><a:noAutofit/></wps:bodyPr></wps:wsp>'
             '</a:graphicData></a:graphic>'
         )
-        # Word declares the text-box shapetype before the first text box of a part; each
-        # part of a letter has at most one text box, so every one carries it.
+        # Word declares the text-box shapetype once a part, before its first text box.
         return self._shape(
             a, name, graphic, vml="shape", attrs='type="#_x0000_t202" filled="f" stroked="f"',
             inner=f'<v:textbox inset="0,0,0,0"><w:txbxContent>{paragraphs}</w:txbxContent>'
                   '</v:textbox>',
-            shapetype=_TEXT_BOX_SHAPETYPE)
+            shapetype=_TEXT_BOX_SHAPETYPE if declare_type else "",
+            text_anchor="bottom" if bottom else "top")
 
     def add_image(self, data: bytes) -> str:
         """Register a PNG; returns its relationship id (rIdImgN, resolved by the package)."""

@@ -4,8 +4,8 @@ The .docx names the fonts of a Chinese government office (仿宋_GB2312, 楷体_
 方正小标宋简体); a server rarely has them, so the conversion runs with a fontconfig file
 that maps them to free look-alikes when the real ones are missing (``fonts.conf``).
 
-    python -m replies.letter.preview --spec fixtures/reply-44137.json --pdf out.pdf \
-        --png-dir docs/ --png-prefix letter-44137 --dpi 90
+    python -m replies.letter.preview --spec docs/letter-44137-sealed.json --pdf out.pdf \
+        --png-dir docs/ --png-prefix letter-44137 --dpi 100
 """
 
 from __future__ import annotations
@@ -40,27 +40,35 @@ def _env(tmp: str) -> dict:
 
 def docx_to_pdf(docx: bytes, *, timeout: float = 180) -> bytes:
     """Convert .docx bytes to PDF bytes with a private LibreOffice profile (safe in parallel)."""
+    return docx_to_pdfs([docx], timeout=timeout)[0]
+
+
+def docx_to_pdfs(docs: list[bytes], *, timeout: float = 300) -> list[bytes]:
+    """Convert several .docx to PDF in one LibreOffice run (its start-up is most of the cost)."""
     binary = libreoffice_binary()
     if binary is None:
         raise PreviewUnavailable(
             "找不到 LibreOffice（libreoffice/soffice），无法生成预览；"
             "请安装 Debian 软件包 libreoffice-writer-nogui")
     with tempfile.TemporaryDirectory(prefix="letter-preview-") as tmp:
-        src = Path(tmp) / "letter.docx"
-        src.write_bytes(docx)
+        sources = []
+        for i, data in enumerate(docs, start=1):
+            src = Path(tmp) / f"letter{i}.docx"
+            src.write_bytes(data)
+            sources.append(src)
         profile = Path(tmp, "profile").as_uri()
         cmd = [binary, f"-env:UserInstallation={profile}", "--headless", "--norestore",
-               "--convert-to", "pdf:writer_pdf_Export", "--outdir", tmp, str(src)]
+               "--convert-to", "pdf:writer_pdf_Export", "--outdir", tmp, *map(str, sources)]
         try:
             proc = subprocess.run(cmd, capture_output=True, timeout=timeout, env=_env(tmp))
         except subprocess.TimeoutExpired as exc:
             raise PreviewUnavailable(f"LibreOffice 转换超时（{timeout} 秒）") from exc
-        out = Path(tmp) / "letter.pdf"
-        if proc.returncode != 0 or not out.exists():
+        outs = [src.with_suffix(".pdf") for src in sources]
+        if proc.returncode != 0 or not all(out.exists() for out in outs):
             raise PreviewUnavailable(
                 f"LibreOffice 转换失败（返回码 {proc.returncode}）："
                 f"{proc.stderr.decode(errors='replace').strip()[:500]}")
-        return out.read_bytes()
+        return [out.read_bytes() for out in outs]
 
 
 def pdf_to_pngs(pdf: bytes, *, dpi: int = 90, first: int | None = None,

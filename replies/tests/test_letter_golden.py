@@ -36,7 +36,9 @@ EXPECTED = (
     + [(t, 0) for t in SPEC["intro"]]
     + list(expected_body(SPEC["sections"]))
     + [("连云港市市场监督管理局", "signature"),
-       ("联系人：朱昌伟　联系电话：18905131999", 0)]
+       # The sample prints 联系人 and 联系电话 on two lines without parentheses; the
+       # letter writes them as one 附注, in parentheses (GB/T 9704-2012 §7.3.7).
+       ("（联系人：朱昌伟，联系电话：18905131999）", 0)]
 )
 
 

@@ -197,19 +197,77 @@ def test_it_prints_a_qr_code_for_the_feedback_url():
     assert parts_of(data)["word/media/image1.png"].startswith(b"\x89PNG")
 
 
-def test_it_writes_disclosure_contact_and_cc():
-    spec = minimal_spec(disclosure="此件公开发布", cc=["市政协提案委", "市政府办公室。"])
+def cc_paragraphs(data: bytes) -> list:
+    """The paragraphs of the 版记 box (python-docx reads no text boxes by itself)."""
+    from docx.text.paragraph import Paragraph
+
+    body = docx.Document(io.BytesIO(data)).element.body
+    return [Paragraph(p, None) for anchor in body.iter(f"{WP}anchor")
+            if anchor.find(f"{WP}docPr").get("name").startswith("CC ")
+            for p in anchor.iter(f"{W}p")]
+
+
+def test_it_writes_disclosure_and_contact_as_notes_in_parentheses():
+    spec = minimal_spec(date="2025-06-20", disclosure="此件公开发布")
     found = texts(render_letter(spec))
-    assert "（此件公开发布）" in found
-    assert "联系人：朱昌伟　联系电话：18905131999" in found
-    assert found[-1] == "抄送：市政协提案委，市政府办公室。"
+    date = found.index("2025年6月20日")
+    assert found[date + 1:date + 3] == [
+        "（此件公开发布）", "（联系人：朱昌伟，联系电话：18905131999）"]
+
+
+def test_it_writes_a_contact_note_with_only_a_phone():
+    found = texts(render_letter(minimal_spec(contact={"phone": "0518-85822123"})))
+    assert "（联系电话：0518-85822123）" in found
+
+
+def test_it_sets_the_notes_two_characters_in():
+    doc = docx.Document(io.BytesIO(render_letter(minimal_spec(disclosure="此件公开发布"))))
+    notes = [p for p in doc.paragraphs if p.text.startswith("（")]
+    assert len(notes) == 2
+    for p in notes:
+        assert p._element.pPr.find(f"{W}ind").get(f"{W}firstLineChars") == "200"
+
+
+def test_it_writes_the_cc_in_a_box_after_everything_else():
+    data = render_letter(minimal_spec(cc=["市政协提案委", "市政府办公室。"]))
+    assert [p.text for p in cc_paragraphs(data)] == ["抄送：市政协提案委，市政府办公室。"]
+    doc = docx.Document(io.BytesIO(data))
+    assert doc.paragraphs[-1].text == ""  # the box stands in the last reserved line
+    assert "抄送" not in "".join(texts(data))
 
 
 def test_it_sets_cc_in_14_point_indented_both_sides():
-    doc = docx.Document(io.BytesIO(render_letter(minimal_spec(cc=["市政协提案委"]))))
-    cc = doc.paragraphs[-1]
+    cc = cc_paragraphs(render_letter(minimal_spec(cc=["市政协提案委"])))[0]
     assert cc.runs[0].font.size.pt == 14
     assert cc.paragraph_format.right_indent > 0 and cc.paragraph_format.left_indent > 0
+
+
+def test_it_stands_the_cc_box_on_the_foot_of_the_text_block():
+    data = render_letter(minimal_spec(cc=["市政协提案委"]))
+    box = [a for a in xml(data).iter(f"{WP}anchor")
+           if a.find(f"{WP}docPr").get("name").startswith("CC ")][0]
+    v = box.find(f"{WP}positionV")
+    height = int(box.find(f"{WP}extent").get("cy"))
+    assert v.get("relativeFrom") == "margin"
+    assert int(v.find(f"{WP}posOffset").text) + height == 225 * 36000
+    assert box.find(".//{*}bodyPr").get("anchor") == "b"
+
+
+def test_it_lets_a_cc_too_long_for_the_box_follow_the_text():
+    cc = [f"第{n}个抄送单位的名称相当长" for n in range(1, 31)]
+    data = render_letter(minimal_spec(cc=cc))
+    assert cc_paragraphs(data) == []
+    found = texts(data)
+    assert found[-1] == "抄送：" + "，".join(cc) + "。" and found[-2] == ""
+
+
+def test_it_keeps_the_ending_with_the_last_body_paragraph():
+    doc = docx.Document(io.BytesIO(render_letter(minimal_spec(
+        date="2025-06-20", cc=["市政协提案委"], closing=["感谢您的支持！"]))))
+    paragraphs = doc.paragraphs
+    last_body = [p.text for p in paragraphs].index("感谢您的支持！")
+    kept = [p.paragraph_format.keep_with_next for p in paragraphs[last_body:]]
+    assert kept == [True] * (len(kept) - 1) + [None]
 
 
 def test_it_writes_tabs_and_line_breaks_inside_a_paragraph():
@@ -289,7 +347,14 @@ def test_it_puts_every_wps_shape_in_a_choice_that_requires_wps(tmp_path):
     # the unit name and four rules in the body; the 草稿 mark in each of the three headers
     assert seen[("sample", "word/document.xml")] == 5
     assert seen[("draft", "word/document.xml")] == 5
+    assert seen[("full", "word/document.xml")] == 6  # and the 版记's box
     assert [seen[("draft", f"word/header{i}.xml")] for i in (1, 2, 3)] == [1, 1, 1]
+
+
+def test_it_declares_the_text_box_shapetype_once_a_part(tmp_path):
+    for _, name, root in _shape_parts(tmp_path):
+        ids = [t.get("id") for t in root.iter(f"{V}shapetype")]
+        assert ids == ["_x0000_t202"], name
 
 
 def test_it_gives_each_shape_a_vml_fallback_in_the_same_place_and_colour(tmp_path):
@@ -329,7 +394,8 @@ def test_it_gives_each_shape_a_vml_fallback_in_the_same_place_and_colour(tmp_pat
                 assert "_x0000_t202" in types
                 assert shape.find(f"{V}textbox").get("inset") == "0,0,0,0"
             checked += 1
-    assert checked == 3 * 5 + 3  # five head shapes in each letter, one 草稿 mark per header
+    # five head shapes in each letter, the 版记 box of the full one, one 草稿 mark per header
+    assert checked == 3 * 5 + 1 + 3
 
 
 def test_it_repeats_the_text_box_text_in_the_fallback(tmp_path):
@@ -345,6 +411,8 @@ def test_it_repeats_the_text_box_text_in_the_fallback(tmp_path):
             fallback_text = "".join(t.text for t in boxes[1].iter(f"{W}t"))
             texts_by_part.setdefault((kind, name), []).append(fallback_text)
     assert texts_by_part[("sample", "word/document.xml")] == ["连云港市市场监督管理局"]
+    assert texts_by_part[("full", "word/document.xml")] == [
+        "连云港市市场监督管理局", "抄送：市政协提案委，市政府办公室。"]
     for i in (1, 2, 3):
         assert texts_by_part[("draft", f"word/header{i}.xml")] == ["草稿"]
 
@@ -385,3 +453,48 @@ def test_it_reads_the_same_letter_head_from_the_fallback_alone(tmp_path):
     assert tops[1] == pytest.approx(tops[0] + 0.8 + 0.5, abs=0.05)
     assert tops[3] + 0.8 == pytest.approx(297 - 20, abs=0.05)  # ends 20 mm above the bottom
     assert {s.get("fillcolor") for s in shapes[1:]} == {"#ff0000"}
+
+
+# ---- layout arithmetic ------------------------------------------------------------------------
+def test_it_splits_a_long_unit_name_into_balanced_lines_at_a_name_end():
+    from replies.letter.docx_builder import split_balanced
+
+    name = "连云港市经济技术开发区管理委员会市场监督管理和知识产权综合行政执法局"
+    assert split_balanced(name, 2) == ["连云港市经济技术开发区管理委员会",
+                                       "市场监督管理和知识产权综合行政执法局"]
+    assert split_balanced("国" * 90, 3) == ["国" * 30] * 3
+    assert split_balanced("ABC Technology Co（连云港）有限公司", 2)[0][-1] not in "（"
+
+
+def test_it_sizes_the_head_name_to_fit_or_wraps_it():
+    from replies.letter.docx_builder import head_name_lines
+
+    assert head_name_lines("连云港市市场监督管理局") == (30, ["连云港市市场监督管理局"])
+    size, lines = head_name_lines("连" * 30)
+    assert (size, len(lines)) == (16, 1)
+    for n in (31, 60, 200):
+        size, lines = head_name_lines("连" * n)
+        assert "".join(lines) == "连" * n  # whole
+        assert 18 <= size <= 24 and max(map(len, lines)) * size <= 170 / 25.4 * 72
+
+
+def test_it_writes_a_long_head_name_on_as_many_lines_in_one_box():
+    name = "连云港市经济技术开发区管理委员会市场监督管理和知识产权综合行政执法局"
+    data = render_letter(minimal_spec(unit={"name": name, "doc_prefix": "连开市监复"}))
+    box = [a for a in xml(data).iter(f"{WP}anchor")
+           if a.find(f"{WP}docPr").get("name").startswith("Unit ")][0]
+    content = box.find(f".//{W}txbxContent")
+    assert "".join(t.text for t in content.iter(f"{W}t")) == name
+    assert len(list(content.iter(f"{W}br"))) == 1
+    height_mm = int(box.find(f"{WP}extent").get("cy")) / 36000
+    assert height_mm == pytest.approx(2 * 24 / 72 * 25.4 * 1.25, abs=0.1)
+
+
+def test_it_reckons_the_cc_lines_as_word_breaks_them():
+    from replies.letter.docx_builder import cc_lines
+
+    assert cc_lines("抄送：" + "国" * 26) == 1  # 29 on the first line
+    assert cc_lines("抄送：" + "国" * 27) == 2
+    assert cc_lines("抄送：" + "国" * 26 + "。") == 2  # no full stop at a line's start
+    assert cc_lines("抄送：" + "国" * 26 + "国" * 26) == 2
+    assert cc_lines("抄送：" + "国" * 26 + "国" * 27) == 3
