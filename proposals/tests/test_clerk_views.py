@@ -8,7 +8,7 @@ from django.urls import reverse
 from proposals.models import Assignment, ExtensionRequest, Proposal, ReassignmentRequest
 from proposals.services import assignment_default_due_on
 
-from .factories import ProposalFactory, ProposerFactory
+from .factories import AssignmentFactory, ProposalFactory, ProposerFactory
 from .scenario import build_scenario
 
 pytestmark = pytest.mark.django_db
@@ -248,6 +248,21 @@ def test_it_flags_the_proposals_with_open_work_past_its_due_date(clerk, s):
     s.co.state = Assignment.State.COMPLETED
     s.co.save()
     assert flag not in clerk.get(url).content.decode()  # completed: no longer open
+
+
+def test_it_lists_the_lead_unit_before_the_co_units(clerk, s):
+    """The co units are due sooner than the lead; the lead is still named first."""
+    late_lead = ProposalFactory(session=s.session, number=50002, lead_proposer=s.proposer,
+                                status=Proposal.Status.ASSIGNED)
+    AssignmentFactory(proposal=late_lead, unit=s.co_unit, role=Assignment.Role.CO,
+                      due_on=dt.date(2025, 4, 28))
+    AssignmentFactory(proposal=late_lead, unit=s.lead_unit, role=Assignment.Role.LEAD,
+                      due_on=dt.date(2025, 6, 30))
+    page = clerk.get(reverse("proposals:proposal_list")).content.decode()
+    for proposal in (s.proposal, late_lead):
+        row = page[page.index(proposal.title):]
+        row = row[:row.index("</tr>")]
+        assert row.index("市市场监管局·主办") < row.index("市科技局·协办"), proposal
 
 
 def test_its_title_search_ignores_case_of_latin_letters_only(clerk, s):

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -57,7 +57,12 @@ def proposal_list(request: HttpRequest) -> HttpResponse:
     proposals = (
         selectors.proposals_managed_by(user)
         .select_related("session", "lead_proposer")
-        .prefetch_related("assignments__unit")
+        .prefetch_related(
+            Prefetch(
+                "assignments",
+                queryset=Assignment.objects.select_related("unit").in_reading_order(),
+            )
+        )
         .order_by("-session__year", "session_id", "number")
     )
     today = timezone.localdate()
@@ -135,10 +140,7 @@ def proposal_register(request: HttpRequest) -> HttpResponse:
 def _detail_context(request: HttpRequest, proposal: Proposal, **forms) -> dict:
     """Everything the proposal page shows; action views re-render it with a bound form."""
     user = request.user
-    assignments = sorted(
-        proposal.assignments.select_related("unit"),
-        key=lambda a: (not a.answers_proposer, a.state == Assignment.State.WITHDRAWN, a.pk),
-    )
+    assignments = proposal.assignments.select_related("unit").in_reading_order()
     units = selectors.units_assignable_by(user).filter(
         committee_id=proposal.session.committee_id
     )
