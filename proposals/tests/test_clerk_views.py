@@ -320,3 +320,30 @@ def test_it_still_offers_the_rows_when_the_terms_need_a_year_without_holidays(cl
         response = clerk.post(url, assign_data(rows, "2026-11-28"))
     assert response.status_code == 302
     assert s.accepted.assignments.get().due_on == dt.date(2027, 3, 1)
+
+
+def test_it_says_the_missing_holidays_once_and_only_while_a_date_is_missing(clerk, s):
+    url = reverse("proposals:proposal_assign", args=[s.accepted.pk])
+    with time_machine.travel(dt.datetime(2026, 11, 28, 10, tzinfo=dt.UTC), tick=False):
+        clerk.force_login(s.users["clerk"])
+        html = clerk.get(url).content.decode()
+        assert html.count("缺少2027年的节假日数据") == 1
+        # A unit without a date: the service cannot count it; the page says so once.
+        html = clerk.post(
+            url, assign_data([(s.lead_unit.pk, "lead", "")], "2026-11-28")
+        ).content.decode()
+        assert html.count("缺少2027年的节假日数据") == 1
+        assert "手工填写" in html
+        # Every date typed in, refused for another reason: nothing left to type by hand.
+        rows = [(s.lead_unit.pk, "lead", "2027-03-01"), (s.co_unit.pk, "lead", "2027-03-01")]
+        html = clerk.post(url, assign_data(rows, "2026-11-28")).content.decode()
+        assert "一件提案只能有一个主办单位" in html
+        assert "缺少2027年的节假日数据" not in html and "手工填写" not in html
+        # Assigned: the proposal's page carries no leftover warning.
+        response = clerk.post(
+            url, assign_data([(s.lead_unit.pk, "lead", "2027-03-01")], "2026-11-28"),
+            follow=True,
+        )
+    html = response.content.decode()
+    assert "已交办给1个单位" in html
+    assert "缺少2027年的节假日数据" not in html and "手工填写" not in html

@@ -270,6 +270,16 @@ def _default_rows(defaults: dict) -> list[dict]:
     return rows
 
 
+def _rows_without_due_date(formset) -> bool:
+    """Whether a row names a unit but no due date (what the holiday notice asks for)."""
+    return any(
+        row.cleaned_data.get("unit") and not row.cleaned_data.get("due_on")
+        and "due_on" not in row.errors
+        for row in formset.forms
+        if hasattr(row, "cleaned_data")
+    )
+
+
 @login_required
 def proposal_assign(request: HttpRequest, pk: int) -> HttpResponse:
     proposal = get_proposal_for_clerk(request, pk)
@@ -278,6 +288,9 @@ def proposal_assign(request: HttpRequest, pk: int) -> HttpResponse:
     )
     today = timezone.localdate()
     defaults = {}
+    # Said once, on this page only (a message would also follow the redirect after
+    # assigning), and only while a chosen unit still has no due date.
+    holiday_notice = ""
     try:
         defaults = {
             role: services.assignment_default_due_on(
@@ -286,10 +299,9 @@ def proposal_assign(request: HttpRequest, pk: int) -> HttpResponse:
             for role in (Assignment.Role.LEAD, Assignment.Role.CO)
         }
     except MissingHolidayData as exc:  # the clerk can still type the dates in
-        messages.warning(
-            request,
-            _("%(problem)s在此之前，请在下方手工填写各单位的办理期限。") % {"problem": exc},
-        )
+        holiday_notice = _("%(problem)s在此之前，请在下方手工填写各单位的办理期限。") % {
+            "problem": exc
+        }
     if request.method == "POST":
         form = AssignForm(request.POST)
         formset = AssignFormSet(request.POST, form_kwargs={"units": units})
@@ -308,7 +320,10 @@ def proposal_assign(request: HttpRequest, pk: int) -> HttpResponse:
             except ValidationError as exc:
                 apply_errors(form, exc)
             except MissingHolidayData as exc:
-                form.add_error(None, str(exc))
+                holiday_notice = ""  # the form's error says it, with the year
+                form.add_error(
+                    None, _("%(problem)s在此之前，请手工填写办理期限。") % {"problem": exc}
+                )
             else:
                 messages.success(
                     request,
@@ -316,6 +331,8 @@ def proposal_assign(request: HttpRequest, pk: int) -> HttpResponse:
                     % {"p": proposal.display_number, "n": len(choices)},
                 )
                 return redirect("proposals:proposal_detail", pk=proposal.pk)
+        if holiday_notice and not _rows_without_due_date(formset):
+            holiday_notice = ""
     else:
         form = AssignForm(initial={"assigned_on": today})
         formset = AssignFormSet(initial=_default_rows(defaults), form_kwargs={"units": units})
@@ -327,6 +344,7 @@ def proposal_assign(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "formset": formset,
             "defaults": defaults,
+            "holiday_notice": holiday_notice,
             "can_assign": proposal.status == Proposal.Status.ACCEPTED,
         },
         status=400 if request.method == "POST" else 200,
