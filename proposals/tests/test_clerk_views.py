@@ -334,6 +334,12 @@ def test_it_says_the_missing_holidays_once_and_only_while_a_date_is_missing(cler
         ).content.decode()
         assert html.count("缺少2027年的节假日数据") == 1
         assert "手工填写" in html
+        # The date of 交办 refused first: the unit's missing date is still pointed out.
+        html = clerk.post(
+            url, assign_data([(s.lead_unit.pk, "lead", "")], "2026-11-31")
+        ).content.decode()
+        assert "请填写有效日期" in html
+        assert html.count("缺少2027年的节假日数据") == 1
         # Every date typed in, refused for another reason: nothing left to type by hand.
         rows = [(s.lead_unit.pk, "lead", "2027-03-01"), (s.co_unit.pk, "lead", "2027-03-01")]
         html = clerk.post(url, assign_data(rows, "2026-11-28")).content.decode()

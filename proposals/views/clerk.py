@@ -272,6 +272,7 @@ def _default_rows(defaults: dict) -> list[dict]:
 
 def _rows_without_due_date(formset) -> bool:
     """Whether a row names a unit but no due date (what the holiday notice asks for)."""
+    formset.is_valid()  # cleans the rows, also when the date of 交办 was refused first
     return any(
         row.cleaned_data.get("unit") and not row.cleaned_data.get("due_on")
         and "due_on" not in row.errors
