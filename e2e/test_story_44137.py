@@ -186,7 +186,7 @@ def test_it_runs_the_44137_story_from_registration_to_the_proposers_feedback(
     page.get_by_role("link", name=re.compile("关于加快知识产权强市建设的提案")).click()
     timeline = page.locator(".timeline")
     expect(timeline).to_contain_text("协办意见：已采纳")
-    expect(timeline).to_contain_text("新建沟通协商记录")
+    expect(timeline).to_contain_text("记录沟通协商")
     shoot("12-clerk-timeline")
 
     assert ContactRecord.objects.filter(assignment__proposal=proposal).count() == 1

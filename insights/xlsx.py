@@ -173,8 +173,8 @@ def assignments_workbook(
     progress: ProgressCallback | None = None,
 ) -> tuple[str, bytes]:
     today = today or timezone.localdate()
-    rows = assignments.select_related("proposal", "unit").order_by(
-        "proposal__number", "role", "pk"
+    rows = assignments.select_related("proposal", "unit").in_reading_order(
+        "proposal__number"
     )
     workbook = _workbook()
     header = [_("提案号"), _("案由"), _("承办单位"), _("办理方式"), _("交办日期"),

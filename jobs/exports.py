@@ -74,7 +74,7 @@ def session_compilation(job: Job, progress) -> tuple[str, File]:
                 "assignments",
                 queryset=Assignment.objects.exclude(state=Assignment.State.WITHDRAWN)
                 .select_related("unit")
-                .order_by("role", "pk"),
+                .in_reading_order(),
             )
         )
         .order_by("number")

@@ -25,6 +25,13 @@ from .models import (
 from .validators import TextGuardMixin, WholeNumberField, valid_date_range
 
 DateInput = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+# A date typed as text. A browser's date picker (type="date") holds no date that does not
+# exist: it posts nothing for 2025-02-30 and blanks the field when the page comes back, so
+# the form can neither show what was typed nor say what is wrong with it.
+TypedDateInput = forms.DateInput(
+    attrs={"inputmode": "numeric", "placeholder": "例如 2025-03-20", "autocomplete": "off"},
+    format="%Y-%m-%d",
+)
 
 
 def apply_errors(
@@ -173,7 +180,7 @@ class AssignRowForm(forms.Form):
     due_on = forms.DateField(
         label=gettext_lazy("办理期限"),
         required=False,
-        widget=DateInput,
+        widget=TypedDateInput,
         help_text=gettext_lazy("留空则按届次规定计算"),
         error_messages={"invalid": gettext_lazy("请填写有效日期，例如 2025-06-20。")},
     )
@@ -204,7 +211,7 @@ AssignFormSet = forms.formset_factory(AssignRowForm, formset=BaseAssignFormSet, 
 class AssignForm(forms.Form):
     assigned_on = forms.DateField(
         label=gettext_lazy("交办日期"),
-        widget=DateInput,
+        widget=TypedDateInput,
         error_messages={
             "required": gettext_lazy("请填写交办日期。"),
             "invalid": gettext_lazy("请填写有效日期，例如 2025-03-20。"),

@@ -10,6 +10,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from django.db import models
 from django.db.models import Q, QuerySet
 
 from . import selectors
@@ -22,14 +23,38 @@ from .models import (
     Section,
 )
 
-# Fields not worth showing as "changed".
-_QUIET_FIELDS = {
-    "version", "updated_at", "paragraphs", "heading", "order", "author",
-    # timestamps that move with a state change: the state says it already
-    "submitted_at", "decided_at", "decided_by", "accepted_at", "answered_at", "closed_at",
-    "completed_at", "done_at",
+# What a clerk reads on the timeline is what happened, in words: which state, which date,
+# which reason. Fields are sorted into three kinds:
+# - HIDDEN: bookkeeping a clerk does not read (timestamps that move with a state change,
+#   the entry's own time says it; who-fields, the entry says who; editing counters). A
+#   save that changed only these is left off. Other apps add theirs (replies: what a
+#   signature is made of).
+# - QUIET: content whose change is worth an entry ("保存协办意见") but not a list of fields.
+# - VALUE_FIELDS: shown with their new value ("办理期限：2025-04-28 → 2025-05-20").
+# Any other changed field is named ("案由；提案内容").
+HIDDEN_FIELDS = {
+    "version", "updated_at", "order", "author", "session",
+    "registered_at", "accepted_at", "assigned_at", "answered_at", "closed_at",
+    "submitted_at", "decided_at", "completed_at", "done_at", "recorded_at", "requested_at",
+    "created_by", "assigned_by", "recorded_by", "requested_by", "decided_by",
+    "new_assignment",  # said in words when a reassignment is approved (STATE_DETAILS)
 }
+QUIET_FIELDS = {"paragraphs", "heading"}
+VALUE_FIELDS = {
+    "due_on", "assigned_on", "decision_note", "return_reason", "merged_into",
+    "requested_due_on",
+}
+# Fields whose old value is worth showing next to the new one.
+_FROM_TO_FIELDS = {"due_on"}
 _STATE_FIELDS = ("status", "state")
+# What moving into a state adds, in words: (model, state) -> instance -> ["名称：值", ...].
+StateDetail = Callable[[object], list[str]]
+STATE_DETAILS: dict[tuple[type, str], StateDetail] = {}
+# A state's name where the move into it has a better one (草稿 again: 退回修改).
+STATE_NAMES: dict[tuple[type, str], str] = {}
+# What a new record is called and says: model -> verb, model -> instance -> detail.
+CREATED_VERBS: dict[type, str] = {}
+CREATED_DETAILS: dict[type, Callable[[object], str]] = {}
 
 
 @dataclass(frozen=True)
@@ -83,14 +108,28 @@ SOURCES: list[Source] = [
 _VERBS = {"+": "新建", "~": "修改", "-": "删除"}
 
 
+def _display(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, models.Model):
+        return str(getattr(value, "display_number", None) or value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
 def _label(record, field: str, value) -> str:
     model_field = record.instance._meta.get_field(field)
     if model_field.choices:
         return str(dict(model_field.choices).get(value, value))
-    return "" if value is None else str(value)
+    if (model_field.many_to_one or model_field.one_to_one) and value is not None:
+        # The history row holds the key; say what it points to (并入提案：第44137号).
+        related = model_field.related_model._base_manager.filter(pk=value).first()
+        return _display(related) if related is not None else ""
+    return _display(value)
 
 
-def _previous(record):
+def previous_record(record):
     """The record before this one. simple_history's prev_record compares dates only, and
     several saves in one transaction share a timestamp; the history id breaks the tie."""
     rows = type(record).objects.filter(id=record.id)
@@ -100,34 +139,58 @@ def _previous(record):
     return rows.filter(earlier).order_by("-history_date", "-history_id").first()
 
 
-def _describe(record) -> Entry:
+def _changes(record, prev) -> tuple[str, list[str], bool]:
+    """(what, detail parts, anything a clerk reads changed) of a save against the one
+    before."""
+    meta = record.instance_type._meta
+    what = f"{_VERBS['~']}{meta.verbose_name}"
+    state_parts, parts = [], []
+    readable = False
+    for change in record.diff_against(prev).changes:
+        field = change.field
+        if field in HIDDEN_FIELDS:
+            continue
+        readable = True
+        if field in QUIET_FIELDS:
+            continue
+        name = meta.get_field(field).verbose_name
+        if field not in (*_STATE_FIELDS, *VALUE_FIELDS):
+            parts.append(str(name))  # named, not quoted: a list of 附议人, a whole text
+            continue
+        new = _label(record, field, change.new)
+        if field in _STATE_FIELDS:
+            key = (record.instance_type, change.new)
+            what = f"{meta.verbose_name}：{STATE_NAMES.get(key, new)}"
+            state_parts.append(f"{name}：{_label(record, field, change.old)} → {new}")
+            detail = STATE_DETAILS.get(key)
+            if detail is not None:
+                state_parts.extend(detail(record.instance))
+        elif field in _FROM_TO_FIELDS and change.old is not None:
+            parts.append(f"{name}：{_label(record, field, change.old)} → {new}")
+        elif new:  # a reason cleared on the next step is no news
+            parts.append(f"{name}：{new}")
+    parts = state_parts + parts
+    if readable and not parts:
+        what = f"保存{meta.verbose_name}"
+    return what, parts, readable
+
+
+def _describe(record) -> Entry | None:
     model = record.instance_type
     meta = model._meta
     instance = record.instance
     what = f"{_VERBS.get(record.history_type, '')}{meta.verbose_name}"
     detail = ""
-    prev = _previous(record) if record.history_type == "~" else None
+    prev = previous_record(record) if record.history_type == "~" else None
     if prev is not None:
-        delta = record.diff_against(prev)
-        changed = [c for c in delta.changes if c.field not in _QUIET_FIELDS]
-        parts = []
-        for change in changed:
-            name = meta.get_field(change.field).verbose_name
-            if change.field in _STATE_FIELDS:
-                what = f"{meta.verbose_name}：{_label(record, change.field, change.new)}"
-                parts.append(
-                    f"{name}：{_label(record, change.field, change.old)} → "
-                    f"{_label(record, change.field, change.new)}"
-                )
-            elif change.field in ("due_on", "decision_note", "return_reason", "merged_into"):
-                parts.append(f"{name}：{_label(record, change.field, change.new)}")
-            else:
-                parts.append(str(name))
-        if not parts:
-            what = f"保存{meta.verbose_name}"
+        what, parts, readable = _changes(record, prev)
+        if not readable:
+            return None  # only bookkeeping moved
         detail = "；".join(parts)
     elif record.history_type == "+":
-        detail = _created_detail(instance)
+        what = CREATED_VERBS.get(model, what)
+        describe = CREATED_DETAILS.get(model)
+        detail = describe(instance) if describe is not None else ""
     user = record.history_user
     who = (user.get_full_name() or user.username) if user else "系统"
     return Entry(
@@ -145,23 +208,38 @@ def _subject(instance) -> str:
         return instance.display_number
     if isinstance(instance, Assignment):
         return f"{instance.unit}（{instance.get_role_display()}）"
-    assignment = getattr(instance, "assignment", None)
-    return str(assignment.unit) if assignment is not None else str(instance)
+    for path in ("assignment", "reply"):  # a unit's record, or one about its reply
+        owner = getattr(instance, path, None)
+        if owner is not None:
+            return str(owner.unit)
+    return str(instance)
 
 
-def _created_detail(instance) -> str:
-    if isinstance(instance, Assignment):
-        return f"期限 {instance.due_on:%Y-%m-%d}"
-    if isinstance(instance, ContactRecord):
-        return f"{instance.get_method_display()}：{instance.summary[:60]}"
-    if isinstance(instance, ExtensionRequest):
-        return f"申请延至 {instance.requested_due_on:%Y-%m-%d}：{instance.reason[:60]}"
-    if isinstance(instance, ReassignmentRequest):
-        return instance.reason[:60]
-    return ""
+def _reassigned_to(request: ReassignmentRequest) -> list[str]:
+    new = request.new_assignment
+    return [f"改由{new.unit}承办"] if new is not None else []
+
+
+CREATED_VERBS.update({
+    Proposal: "登记提案",
+    Assignment: "交办",
+    ContactRecord: "记录沟通协商",
+    ExtensionRequest: "申请延期",
+    ReassignmentRequest: "申请调整",
+})
+CREATED_DETAILS.update({
+    Assignment: lambda a: f"办理期限：{a.due_on:%Y-%m-%d}",
+    ContactRecord: lambda c: f"{c.get_method_display()}：{c.summary[:60]}",
+    ExtensionRequest: lambda r: f"申请延至 {r.requested_due_on:%Y-%m-%d}：{r.reason[:60]}",
+    ReassignmentRequest: lambda r: (
+        f"建议改由{r.suggested_unit}承办：" if r.suggested_unit_id else ""
+    ) + r.reason[:60],
+})
+STATE_DETAILS[(ReassignmentRequest, ReassignmentRequest.State.APPROVED)] = _reassigned_to
 
 
 def proposal_timeline(proposal: Proposal, user) -> list[Entry]:
     """Newest first."""
     entries = [_describe(row) for source in SOURCES for row in source(proposal, user)]
+    entries = [e for e in entries if e is not None]
     return sorted(entries, key=lambda e: (e.at, e.order), reverse=True)

@@ -109,6 +109,19 @@ def test_it_exports_assignments_with_due_dates_and_states(export, world):
     assert by_key[(6, "市交通运输局", "主办")][6] == "已撤回"
 
 
+def test_it_exports_each_proposals_lead_unit_before_its_co_units(export, world):
+    sheet = export(world["clerk"], "export_assignments", world)
+    roles = {}
+    for number, _title, _unit, role, *_rest in sheet[1:]:
+        roles.setdefault(number, []).append(role)
+    with_co = [r for r in roles.values() if "协办" in r]
+    assert with_co
+    for listed in with_co:
+        assert listed.index("协办") > max(
+            (i for i, role in enumerate(listed) if role != "协办"), default=-1
+        ), listed
+
+
 def test_it_exports_the_register_of_signed_replies_with_feedback(export, world):
     sheet = export(world["clerk"], "export_replies", world)
     rows = sheet[1:]

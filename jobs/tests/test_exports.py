@@ -92,3 +92,21 @@ def test_it_does_not_run_a_finished_job_again():
     assert job_run(job_id=job.pk) == Job.State.DONE
     job.refresh_from_db()
     assert job.result.name == first
+
+
+def test_it_lists_the_lead_units_due_date_before_the_co_units():
+    """Co units are assigned first here (lower pk) and due sooner; the lead still leads."""
+    session = SessionFactory()
+    co = AssignmentFactory(
+        proposal__session=session, role=Assignment.Role.CO,
+        unit=UnitFactory(committee=session.committee, short_name="协办局"),
+    )
+    AssignmentFactory(
+        proposal=co.proposal, role=Assignment.Role.LEAD,
+        unit=UnitFactory(committee=session.committee, short_name="主办局"),
+    )
+
+    with zipfile.ZipFile(io.BytesIO(_compilation(session).result.read())) as archive:
+        sheet = load_workbook(io.BytesIO(archive.read("index.xlsx"))).active
+    due = list(sheet.iter_rows(values_only=True))[1][7]
+    assert due.index("主办局") < due.index("协办局")

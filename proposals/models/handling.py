@@ -25,7 +25,27 @@ def _fill_sessions(assignments) -> None:
             a.session_id = a.proposal.session_id if loaded(a) else sessions.get(a.proposal_id)
 
 
+# How a proposal's units are listed, everywhere (list, proposal page, exports): the unit
+# that answers the proposer (主办, or each 分办) first, then the co-handling units, withdrawn
+# ones last, each group in the order it was assigned.
+_CO_LAST = models.Case(
+    models.When(role="co", then=models.Value(1)),
+    default=models.Value(0),
+    output_field=models.IntegerField(),
+)
+_WITHDRAWN_LAST = models.Case(
+    models.When(state="withdrawn", then=models.Value(1)),
+    default=models.Value(0),
+    output_field=models.IntegerField(),
+)
+
+
 class AssignmentQuerySet(models.QuerySet):
+    def in_reading_order(self, *first) -> "AssignmentQuerySet":
+        """Lead and split units before co-handling units (see _CO_LAST); `first` are
+        orderings that come before it, e.g. "proposal__number" in a list of many."""
+        return self.order_by(*first, _CO_LAST, _WITHDRAWN_LAST, "pk")
+
     def bulk_create(self, objs, *args, **kwargs):
         objs = list(objs)
         _fill_sessions(objs)

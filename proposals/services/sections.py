@@ -70,7 +70,11 @@ def section_save(
                 % {"v": section.version},
                 code="conflict",
             )
-        section.version += 1
+        # The version counts the texts the unit wrote (第N版): a save that changes
+        # nothing, and the moves between states, keep it. It is also the editor's
+        # concurrency check above, which only the text needs.
+        if (section.heading, section.paragraphs) != (heading.strip(), paragraphs):
+            section.version += 1
         if order is not None:
             section.order = order
     section.heading = heading.strip()
@@ -87,7 +91,6 @@ def section_submit(*, section: Section, actor=None) -> Section:
         raise ValidationError(_("意见正文为空，不能提交。"), code="empty")
     move(section, State.SUBMITTED)
     section.submitted_at = timezone.now()
-    section.version += 1
     save_as(section, actor)
     return section
 
@@ -99,7 +102,6 @@ def section_accept(*, section: Section, actor=None) -> Section:
     section.decided_at = timezone.now()
     section.decided_by = actor
     section.return_reason = ""
-    section.version += 1
     save_as(section, actor)
     assignment = section.assignment
     if assignment.role == Assignment.Role.CO and assignment.is_open:
@@ -120,6 +122,5 @@ def section_return(*, section: Section, reason: str, actor=None) -> Section:
     section.return_reason = reason.strip()
     section.decided_at = timezone.now()
     section.decided_by = actor
-    section.version += 1
     save_as(section, actor)
     return section

@@ -8,7 +8,7 @@ from django.urls import reverse
 from proposals.models import Assignment, ExtensionRequest, Proposal, ReassignmentRequest
 from proposals.services import assignment_default_due_on
 
-from .factories import ProposalFactory, ProposerFactory
+from .factories import AssignmentFactory, ProposalFactory, ProposerFactory
 from .scenario import build_scenario
 
 pytestmark = pytest.mark.django_db
@@ -250,6 +250,21 @@ def test_it_flags_the_proposals_with_open_work_past_its_due_date(clerk, s):
     assert flag not in clerk.get(url).content.decode()  # completed: no longer open
 
 
+def test_it_lists_the_lead_unit_before_the_co_units(clerk, s):
+    """The co units are due sooner than the lead; the lead is still named first."""
+    late_lead = ProposalFactory(session=s.session, number=50002, lead_proposer=s.proposer,
+                                status=Proposal.Status.ASSIGNED)
+    AssignmentFactory(proposal=late_lead, unit=s.co_unit, role=Assignment.Role.CO,
+                      due_on=dt.date(2025, 4, 28))
+    AssignmentFactory(proposal=late_lead, unit=s.lead_unit, role=Assignment.Role.LEAD,
+                      due_on=dt.date(2025, 6, 30))
+    page = clerk.get(reverse("proposals:proposal_list")).content.decode()
+    for proposal in (s.proposal, late_lead):
+        row = page[page.index(proposal.title):]
+        row = row[:row.index("</tr>")]
+        assert row.index("市市场监管局·主办") < row.index("市科技局·协办"), proposal
+
+
 def test_its_title_search_ignores_case_of_latin_letters_only(clerk, s):
     """Chinese text is matched as it is (plain LIKE: fast, and well estimated); a word
     with Latin letters is matched whatever their case."""
@@ -325,3 +340,36 @@ def test_it_refuses_digits_of_other_scripts_in_the_number(clerk, s, typed):
     assert response.status_code == 400
     assert "提案号须为正整数。" in field_errors(response.content.decode(), "number")
     assert not Proposal.objects.filter(number=123).exists()
+
+
+def test_it_says_the_missing_holidays_once_and_only_while_a_date_is_missing(clerk, s):
+    url = reverse("proposals:proposal_assign", args=[s.accepted.pk])
+    with time_machine.travel(dt.datetime(2026, 11, 28, 10, tzinfo=dt.UTC), tick=False):
+        clerk.force_login(s.users["clerk"])
+        html = clerk.get(url).content.decode()
+        assert html.count("缺少2027年的节假日数据") == 1
+        # A unit without a date: the service cannot count it; the page says so once.
+        html = clerk.post(
+            url, assign_data([(s.lead_unit.pk, "lead", "")], "2026-11-28")
+        ).content.decode()
+        assert html.count("缺少2027年的节假日数据") == 1
+        assert "手工填写" in html
+        # The date of 交办 refused first: the unit's missing date is still pointed out.
+        html = clerk.post(
+            url, assign_data([(s.lead_unit.pk, "lead", "")], "2026-11-31")
+        ).content.decode()
+        assert "请填写有效日期" in html
+        assert html.count("缺少2027年的节假日数据") == 1
+        # Every date typed in, refused for another reason: nothing left to type by hand.
+        rows = [(s.lead_unit.pk, "lead", "2027-03-01"), (s.co_unit.pk, "lead", "2027-03-01")]
+        html = clerk.post(url, assign_data(rows, "2026-11-28")).content.decode()
+        assert "一件提案只能有一个主办单位" in html
+        assert "缺少2027年的节假日数据" not in html and "手工填写" not in html
+        # Assigned: the proposal's page carries no leftover warning.
+        response = clerk.post(
+            url, assign_data([(s.lead_unit.pk, "lead", "2027-03-01")], "2026-11-28"),
+            follow=True,
+        )
+    html = response.content.decode()
+    assert "已交办给1个单位" in html
+    assert "缺少2027年的节假日数据" not in html and "手工填写" not in html

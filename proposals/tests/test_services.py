@@ -167,6 +167,30 @@ def test_it_records_the_acting_user_in_history(session, units):
     assert lead.history.get().history_user == clerk
 
 
+def test_it_counts_a_sections_versions_as_the_texts_the_unit_wrote(session, units):
+    """One save and one submit is 第1版, not 第3版: moving between states, or saving the
+    same text again, is no new version."""
+    co = _assigned(session, units).assignments.get(role="co")
+    section = services.section_save(assignment=co, heading="意见", paragraphs=["一是……"])
+    assert section.version == 1
+    # The 提交 button saves what the form holds, then submits.
+    section = services.section_save(
+        assignment=co, section=section, heading="意见", paragraphs=["一是……"],
+        expected_version=1,
+    )
+    section = services.section_submit(section=section)
+    assert section.version == 1
+    section = services.section_return(section=section, reason="请补充数据")
+    assert section.version == 1
+    section = services.section_save(
+        assignment=co, section=section, heading="意见", paragraphs=["一是……", "二是……"],
+        expected_version=1,
+    )
+    section = services.section_submit(section=section)
+    section = services.section_accept(section=section)
+    assert section.version == 2
+
+
 def test_it_runs_the_section_cycle_with_optimistic_locking(session, units):
     proposal = _assigned(session, units)
     co = proposal.assignments.get(role="co")

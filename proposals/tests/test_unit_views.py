@@ -155,6 +155,38 @@ def section(token="", action="save", **extra):
     return data
 
 
+def test_it_does_not_count_submitting_the_saved_text_as_a_version(client, s):
+    login(client, s, "co2")
+    url = reverse("proposals:section_edit", args=[s.co2.pk, s.co2_draft.pk])
+    client.post(url, section(version=s.co2_draft.version))
+    s.co2_draft.refresh_from_db()
+    loaded = s.co2_draft.version
+    client.post(url, section(action="submit", version=loaded))
+    html = client.get(reverse("proposals:assignment_detail", args=[s.co2.pk])).content
+    assert f"第{loaded}版" in html.decode()
+    assert f"第{loaded}版" in client.get(url).content.decode()
+
+
+def test_it_words_the_lead_units_own_material_for_the_lead(client, s):
+    """The lead unit is the 主办单位: its own material is not 'submitted to' anyone."""
+    login(client, s, "lead")
+    for url in (reverse("proposals:section_create", args=[s.lead.pk]),
+                reverse("proposals:section_edit", args=[s.lead.pk, s.lead_draft.pk])):
+        html = client.get(url).content.decode()
+        assert "提交给主办单位" not in html, url
+        assert "保存本单位材料" in html and "用于起草答复函" in html, url
+    response = client.post(
+        reverse("proposals:section_edit", args=[s.lead.pk, s.lead_draft.pk]),
+        section(version=s.lead_draft.version), follow=True,
+    )
+    assert "已保存本单位材料" in response.content.decode()
+    # The co unit still submits its opinion to the lead unit.
+    html = login(client, s, "co2").get(
+        reverse("proposals:section_edit", args=[s.co2.pk, s.co2_draft.pk])
+    ).content.decode()
+    assert "提交给主办单位" in html and "保存本单位材料" not in html
+
+
 def test_it_writes_and_submits_a_section(client, s):
     s.co_section.delete()
     response = login(client, s, "co").post(

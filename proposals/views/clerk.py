@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -58,7 +58,12 @@ def proposal_list(request: HttpRequest) -> HttpResponse:
     proposals = (
         selectors.proposals_managed_by(user)
         .select_related("session", "lead_proposer")
-        .prefetch_related("assignments__unit")
+        .prefetch_related(
+            Prefetch(
+                "assignments",
+                queryset=Assignment.objects.select_related("unit").in_reading_order(),
+            )
+        )
         .order_by("-session__year", "session_id", "number")
     )
     today = timezone.localdate()
@@ -139,10 +144,7 @@ def proposal_register(request: HttpRequest) -> HttpResponse:
 def _detail_context(request: HttpRequest, proposal: Proposal, **forms) -> dict:
     """Everything the proposal page shows; action views re-render it with a bound form."""
     user = request.user
-    assignments = sorted(
-        proposal.assignments.select_related("unit"),
-        key=lambda a: (not a.answers_proposer, a.state == Assignment.State.WITHDRAWN, a.pk),
-    )
+    assignments = proposal.assignments.select_related("unit").in_reading_order()
     units = selectors.units_assignable_by(user).filter(
         committee_id=proposal.session.committee_id
     )
@@ -272,6 +274,17 @@ def _default_rows(defaults: dict) -> list[dict]:
     return rows
 
 
+def _rows_without_due_date(formset) -> bool:
+    """Whether a row names a unit but no due date (what the holiday notice asks for)."""
+    formset.is_valid()  # cleans the rows, also when the date of 交办 was refused first
+    return any(
+        row.cleaned_data.get("unit") and not row.cleaned_data.get("due_on")
+        and "due_on" not in row.errors
+        for row in formset.forms
+        if hasattr(row, "cleaned_data")
+    )
+
+
 @login_required
 def proposal_assign(request: HttpRequest, pk: int) -> HttpResponse:
     proposal = get_proposal_for_clerk(request, pk)
@@ -280,6 +293,9 @@ def proposal_assign(request: HttpRequest, pk: int) -> HttpResponse:
     )
     today = timezone.localdate()
     defaults = {}
+    # Said once, on this page only (a message would also follow the redirect after
+    # assigning), and only while a chosen unit still has no due date.
+    holiday_notice = ""
     try:
         defaults = {
             role: services.assignment_default_due_on(
@@ -288,10 +304,9 @@ def proposal_assign(request: HttpRequest, pk: int) -> HttpResponse:
             for role in (Assignment.Role.LEAD, Assignment.Role.CO)
         }
     except MissingHolidayData as exc:  # the clerk can still type the dates in
-        messages.warning(
-            request,
-            _("%(problem)s在此之前，请在下方手工填写各单位的办理期限。") % {"problem": exc},
-        )
+        holiday_notice = _("%(problem)s在此之前，请在下方手工填写各单位的办理期限。") % {
+            "problem": exc
+        }
     if request.method == "POST":
         form = AssignForm(request.POST)
         formset = AssignFormSet(request.POST, form_kwargs={"units": units})
@@ -310,7 +325,10 @@ def proposal_assign(request: HttpRequest, pk: int) -> HttpResponse:
             except ValidationError as exc:
                 apply_errors(form, exc)
             except MissingHolidayData as exc:
-                form.add_error(None, str(exc))
+                holiday_notice = ""  # the form's error says it, with the year
+                form.add_error(
+                    None, _("%(problem)s在此之前，请手工填写办理期限。") % {"problem": exc}
+                )
             else:
                 messages.success(
                     request,
@@ -318,6 +336,8 @@ def proposal_assign(request: HttpRequest, pk: int) -> HttpResponse:
                     % {"p": proposal.display_number, "n": len(choices)},
                 )
                 return redirect("proposals:proposal_detail", pk=proposal.pk)
+        if holiday_notice and not _rows_without_due_date(formset):
+            holiday_notice = ""
     else:
         form = AssignForm(initial={"assigned_on": today})
         formset = AssignFormSet(initial=_default_rows(defaults), form_kwargs={"units": units})
@@ -329,6 +349,7 @@ def proposal_assign(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "formset": formset,
             "defaults": defaults,
+            "holiday_notice": holiday_notice,
             "can_assign": proposal.status == Proposal.Status.ACCEPTED,
         },
         status=400 if request.method == "POST" else 200,

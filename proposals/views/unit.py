@@ -132,11 +132,23 @@ def _save_section(request, form, *, assignment, section=None, submit=False) -> S
     return section
 
 
+def _submitted_message(assignment: Assignment) -> str:
+    if assignment.answers_proposer:  # its own material: there is no lead unit above it
+        return _("本单位材料已定稿。")
+    return _("意见已提交给主办单位。")
+
+
 def _section_saved(request, assignment, section, *, submit) -> HttpResponse:
     if submit:
-        messages.success(request, _("意见已提交给主办单位。"))
+        messages.success(request, _submitted_message(assignment))
         return _back(assignment)
-    messages.success(request, _("已保存草稿（第%(v)d版）。") % {"v": section.version})
+    if assignment.answers_proposer:
+        messages.success(
+            request,
+            _("已保存本单位材料（第%(v)d版），可用于起草答复函。") % {"v": section.version},
+        )
+    else:
+        messages.success(request, _("已保存草稿（第%(v)d版）。") % {"v": section.version})
     return redirect("proposals:section_edit", pk=assignment.pk, section_pk=section.pk)
 
 
@@ -215,7 +227,7 @@ def section_submit(request: HttpRequest, pk: int, section_pk: int) -> HttpRespon
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
     else:
-        messages.success(request, _("意见已提交给主办单位。"))
+        messages.success(request, _submitted_message(assignment))
     return _back(assignment)
 
 

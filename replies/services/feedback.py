@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 import secrets
+import unicodedata
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -24,8 +26,35 @@ DEFAULT_LINK_DAYS = 180
 MAX_COMMENT_CHARS = 5_000
 
 
+# The proposer copies the link from the printed letter: no 0/O, 1/I/L, nor lower case to
+# tell apart. 28 characters of 31 are 138 bits, shown in groups of four: K7QM-3XRT-…
+TOKEN_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+TOKEN_LENGTH = 28
+TOKEN_GROUP = 4
+# What people type between groups, or instead of a hyphen (a Chinese keyboard's －, ―, —).
+_SEPARATORS = re.compile(r"[\s\-\u2010-\u2015\u2212\u30fc\uff0d]+")
+
+
 def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def token_new() -> str:
+    chars = "".join(secrets.choice(TOKEN_ALPHABET) for _ in range(TOKEN_LENGTH))
+    return "-".join(chars[i:i + TOKEN_GROUP] for i in range(0, TOKEN_LENGTH, TOKEN_GROUP))
+
+
+def token_canonical(token: str) -> str:
+    """The token as it was issued, from what someone typed: any case, full-width letters,
+    with spaces or hyphens anywhere or none."""
+    chars = _SEPARATORS.sub("", unicodedata.normalize("NFKC", token)).upper()
+    return "-".join(chars[i:i + TOKEN_GROUP] for i in range(0, len(chars), TOKEN_GROUP))
+
+
+def token_hashes(token: str) -> list[str]:
+    """The stored digests `token` may stand for: its canonical form's, and its own exact
+    one, for links issued before (secrets.token_urlsafe, where case and - _ count)."""
+    return list(dict.fromkeys([token_hash(token_canonical(token)), token_hash(token)]))
 
 
 @transaction.atomic
@@ -35,7 +64,7 @@ def feedback_link_create(
     """A new link for the proposer. The token is returned once and never stored."""
     if reply.state not in FROZEN_STATES and reply.state != Reply.State.IN_REVIEW:
         raise ValidationError(_("只有签发的答复才能征询意见。"), code="not_signed")
-    token = secrets.token_urlsafe(32)
+    token = token_new()
     link = FeedbackLink(
         reply=reply,
         token_hash=token_hash(token),
@@ -51,7 +80,8 @@ def feedback_link_get(*, token: str) -> FeedbackLink | None:
         return None
     return (
         FeedbackLink.objects.select_related("reply")
-        .filter(token_hash=token_hash(token), revoked=False, expires_at__gt=timezone.now())
+        .filter(token_hash__in=token_hashes(token), revoked=False,
+                expires_at__gt=timezone.now())
         .first()
     )
 

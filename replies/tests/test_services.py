@@ -1,14 +1,20 @@
 import datetime as dt
+import hashlib
+import math
+import re
+import unicodedata
 
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from proposals.models import Assignment, Proposal, Section
 from proposals.tests.factories import AssignmentFactory, UnitFactory
 from replies import services
 from replies.models import Feedback, FeedbackLink, Reply, ReplyParagraph, UnitLetterSettings
 from replies.services import ConflictError, TransitionError
+from replies.services.feedback import TOKEN_ALPHABET
 
 from .reply_fixtures import SIGN_DATE, make_case, ready_reply
 
@@ -292,11 +298,50 @@ def _sent(case):
 def test_it_stores_only_the_hash_of_the_feedback_token():
     reply = _sent(make_case())
     link, token = services.feedback_link_create(reply=reply)
-    assert len(token) >= 43
+    random_chars = token.replace("-", "")
+    assert len(random_chars) * math.log2(len(set(TOKEN_ALPHABET))) >= 128  # unguessable
     assert token not in link.token_hash
     assert not FeedbackLink.objects.filter(token_hash=token).exists()
     assert services.feedback_link_get(token=token) == link
     assert services.feedback_link_get(token=token + "x") is None
+
+
+def test_it_makes_feedback_tokens_that_can_be_copied_from_paper():
+    reply = _sent(make_case())
+    for _ in range(20):
+        _link, token = services.feedback_link_create(reply=reply)
+        assert re.fullmatch(r"[2-9A-HJKMNP-Z]{4}(-[2-9A-HJKMNP-Z]{4}){6}", token), token
+        assert not set(token) & set("01OoIlL")
+
+
+def test_it_reads_a_token_typed_in_any_case_with_spaces_or_without_hyphens():
+    reply = _sent(make_case())
+    link, token = services.feedback_link_create(reply=reply)
+    typed = [
+        token.lower(),
+        token.replace("-", ""),
+        token.replace("-", " "),
+        f"  {token.lower().replace('-', ' - ')} ",
+        token.replace("-", "－"),  # a Chinese keyboard's full-width hyphen
+        unicodedata.normalize("NFKC", token).translate(  # full-width letters and digits
+            {c: c + 0xFEE0 for c in range(0x21, 0x7F)}
+        ),
+    ]
+    for variant in typed:
+        assert services.feedback_link_get(token=variant) == link, variant
+    assert services.feedback_link_get(token=token[:-1]) is None
+
+
+def test_it_still_accepts_a_token_issued_in_the_old_form():
+    """Links made before were secrets.token_urlsafe: mixed case, - and _, taken as is."""
+    reply = _sent(make_case())
+    old = "aB3-_xY9lI1O0oQ" + "z" * 28
+    link = FeedbackLink.objects.create(
+        reply=reply, token_hash=hashlib.sha256(old.encode()).hexdigest(),
+        expires_at=timezone.now() + dt.timedelta(days=30),
+    )
+    assert services.feedback_link_get(token=old) == link
+    assert services.feedback_link_get(token=old.upper()) is None  # case counted then
 
 
 def test_feedback_moves_the_proposal_and_is_taken_once():

@@ -113,6 +113,12 @@ def test_it_shows_a_clear_page_for_an_expired_link(client, sent):
     assert not Feedback.objects.exists()
 
 
+def test_it_opens_the_page_for_the_token_as_typed_from_paper(client, sent):
+    case, reply, token = sent
+    assert client.get(_url(token.lower().replace("-", ""))).status_code == 200
+    assert client.get(_url(token.replace("-", " "))).status_code == 200
+
+
 def test_it_answers_an_unknown_token_with_not_found(client, sent):
     response = client.get(_url("x" * 43))
     assert response.status_code == 404

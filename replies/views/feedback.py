@@ -18,7 +18,7 @@ from django.views.decorators.csrf import csrf_protect
 from ..forms import FeedbackForm
 from ..models import FROZEN_STATES, Feedback, FeedbackLink, Reply, ReplyDownload
 from ..services import feedback_link_get, feedback_submit
-from ..services.feedback import token_hash
+from ..services.feedback import token_canonical, token_hashes
 from ..spec_builder import heading_number
 from . import _render
 
@@ -36,7 +36,7 @@ def _client_ip(request: HttpRequest) -> str:
 
 def rate_limited(request: HttpRequest, token: str) -> bool:
     key = "replies:f-rate:" + hashlib.sha256(
-        f"{_client_ip(request)}|{token}".encode()
+        f"{_client_ip(request)}|{token_canonical(token)}".encode()
     ).hexdigest()[:32]
     if cache.add(key, 1, RATE_WINDOW_SECONDS):
         return False
@@ -50,7 +50,9 @@ def rate_limited(request: HttpRequest, token: str) -> bool:
 
 def _gone(request: HttpRequest, token: str) -> HttpResponse:
     """Unknown, revoked or expired: say which, without telling anything about the reply."""
-    link = FeedbackLink.objects.filter(token_hash=token_hash(token)).first() if token else None
+    link = (
+        FeedbackLink.objects.filter(token_hash__in=token_hashes(token)).first() if token else None
+    )
     if link is not None and not link.revoked and link.expires_at <= timezone.now():
         return render(request, "replies/public/gone.html", {"expired": True}, status=410)
     return render(request, "replies/public/gone.html", {"expired": False}, status=404)
