@@ -23,6 +23,7 @@ from simple_history.utils import bulk_create_with_history
 from proposals.models import Proposal, Proposer, Session, Unit
 
 from .models import ProposalImport
+from .xlsx_limits import EMPTY_STRETCH, MAX_COLUMNS, ArchiveRefused, check_archive
 
 # Column headers, in template order: (key, header, required).
 COLUMNS = [
@@ -36,6 +37,7 @@ COLUMNS = [
     ("units", "建议承办单位", False),
 ]
 HEADERS = [header for _key, header, _required in COLUMNS]
+
 MAX_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 5000
 BACKGROUND_ROWS = 200
@@ -124,8 +126,11 @@ def read_workbook(data: bytes) -> list[tuple[int, dict]]:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = set(archive.namelist())
+            check_archive(archive)
     except zipfile.BadZipFile as exc:
         raise ImportFileError(_("文件已损坏，无法作为 .xlsx 打开。")) from exc
+    except ArchiveRefused as exc:
+        raise ImportFileError(str(exc)) from exc
     if "xl/workbook.xml" not in names:
         raise ImportFileError(_("文件不是 Excel 工作簿（.xlsx），请使用导入模板。"))
 
@@ -139,7 +144,7 @@ def read_workbook(data: bytes) -> list[tuple[int, dict]]:
         sheet = workbook.worksheets[0] if workbook.worksheets else None
         if sheet is None:
             raise ImportFileError(_("工作簿中没有工作表。"))
-        rows = sheet.iter_rows(values_only=True)
+        rows = sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS)
         header = next(rows, None)
         if header is None:
             raise ImportFileError(_("工作表是空的：第1行应为表头（%(h)s）。") % {
@@ -158,9 +163,14 @@ def read_workbook(data: bytes) -> list[tuple[int, dict]]:
                 % {"cols": "、".join(missing), "all": "、".join(HEADERS)}
             )
         result = []
+        empty = 0
         for line, values in enumerate(rows, start=2):
             if values is None or all(_text(v) == "" for v in values):
+                empty += 1
+                if empty >= EMPTY_STRETCH:  # the data ended; the rest is formatting
+                    break
                 continue
+            empty = 0
             raw = {key: (values[i] if i < len(values) else None) for key, i in positions.items()}
             result.append((line, raw))
             if len(result) > MAX_ROWS:
