@@ -9,7 +9,10 @@ import docx
 import pytest
 from lxml import etree
 
+from replies.letter import render_letter
+
 from .letter_samples import SHAPES, rendered_shape
+from .letter_shapes import shapes
 from .ooxml_validate import READERS, assert_valid_docx, mc_process, validate_docx
 
 # A letter with every kind of part: draft-mark headers (wps text boxes), seal and QR images.
@@ -274,3 +277,24 @@ def test_it_reads_part_names_without_regard_to_case_or_percent_encoding():
     data = _rewrite(data, lambda name, raw: raw if name != "[Content_Types].xml" else raw.replace(
         b'PartName="/word/header2.xml"', b'PartName="/Word/%48eader2.xml"'))
     assert _problems(data) == []
+
+
+LAYOUT_SHAPES = ["sample", "short", "exact", "full", "full_without_cc", "qr_full", "long_cc",
+                 "four_levels", "draft", "sealed_qr", "long_name"]
+
+
+@pytest.fixture(scope="module")
+def layout_letters(tmp_path_factory) -> dict[str, bytes]:
+    specs = shapes(tmp_path_factory.mktemp("layout-shapes"))
+    return {name: render_letter(spec) for name, spec in specs.items()}
+
+
+def test_the_layout_shapes_are_the_ones_measured_in_the_pdf(layout_letters):
+    assert sorted(layout_letters) == sorted(LAYOUT_SHAPES)
+
+
+@pytest.mark.parametrize("shape", LAYOUT_SHAPES)
+def test_every_layout_shape_is_valid_as_word_reads_it(layout_letters, shape):
+    """The letters the PDF tests measure (版记 text box at the foot, long names wrapped, 附注,
+    four heading levels): valid as Word 2010 and Word 2007 read them."""
+    assert_valid_docx(layout_letters[shape])
