@@ -103,7 +103,9 @@ class Days:
 
     def ago(self, n: int) -> dt.date:
         """The n-th working day before today."""
-        day = self.today
+        return self.before(self.today, n)
+
+    def before(self, day: dt.date, n: int) -> dt.date:
         while n > 0:
             day -= dt.timedelta(days=1)
             n -= self.is_working(day)
@@ -287,6 +289,7 @@ class Command(BaseCommand):
 
     def _add(self, day: dt.date, hour: int, run: Callable[[], None], what: str) -> None:
         minute = len(self.events) % 60
+        what = f"第{self.current}号 {what}"
         self.events.append(Event(self._at(day, hour, minute), len(self.events), run, what))
 
     def _day(self, spec: dict, assigned_on: dt.date | None, default_after: int = 1) -> dt.date:
@@ -298,32 +301,32 @@ class Command(BaseCommand):
         return self.days.after(assigned_on, spec.get("after", default_after))
 
     def _plan(self, item: dict, letter: dict) -> None:
-        number = item["number"]
+        self.current = item["number"]
         status = item["status"]
         assigned_on = None
         if "units" in item:
             assigned_on = self._assigned_on(item)
-            registered = self._back(assigned_on, item.get("registered_before", 10))
-            accepted = self._back(assigned_on, item.get("accepted_before", 4))
+            registered = self.days.before(assigned_on, 10)
+            accepted = self.days.before(assigned_on, 4)
         else:
             registered = self.days.ago(item["registered_ago"])
             accepted = self.days.ago(item.get("decided_ago", 1))
-        self._add(registered, 9, lambda: self._register(item), f"{number} 登记")
+        self._add(registered, 9, lambda: self._register(item), "登记")
         if status == Status.REGISTERED:
             return
         if status == Status.REJECTED:
-            self._add(accepted, 10, lambda: self._reject(item), f"{number} 不予立案")
+            self._add(accepted, 10, lambda: self._reject(item), "不予立案")
             return
         if status == Status.MERGED:
-            self._add(accepted, 10, lambda: self._merge(item), f"{number} 并案")
+            self._add(accepted, 10, lambda: self._merge(item), "并案")
             return
-        self._add(accepted, 10, lambda: self._accept(item), f"{number} 立案")
+        self._add(accepted, 10, lambda: self._accept(item), "立案")
         if assigned_on is None:
             return
-        self._add(assigned_on, 9, lambda: self._assign(item, assigned_on), f"{number} 交办")
-        if item.get("started", status not in (Status.ASSIGNED,)):
-            start = self.days.after(assigned_on, item.get("started_after", 1))
-            self._add(start, 11, lambda: self._start(item), f"{number} 开始办理")
+        self._add(assigned_on, 9, lambda: self._assign(item, assigned_on), "交办")
+        if status != Status.ASSIGNED:
+            start = self.days.after(assigned_on, 1)
+            self._add(start, 11, lambda: self._start(item), "开始办理")
         for contact in item.get("contacts", []):
             day = self._day(contact, assigned_on, 5)
             self._add(day, 10, lambda c=contact, d=day: self._contact(item, c, d), "沟通")
@@ -342,12 +345,6 @@ class Command(BaseCommand):
             self._add(day, 9, lambda t=task: self._task(item, t), "任务")
         if "reply" in item:
             self._plan_reply(item, item["reply"], assigned_on)
-
-    def _back(self, day: dt.date, n: int) -> dt.date:
-        while n > 0:
-            day -= dt.timedelta(days=1)
-            n -= self.days.is_working(day)
-        return day
 
     def _assigned_on(self, item: dict) -> dt.date:
         if "assigned_ago" in item:
