@@ -408,7 +408,7 @@ class Command(BaseCommand):
             self.events.append(Event(self._at(day, 7, 30), -n, lambda d=day: self._scan(d)))
 
     def _replay(self) -> None:
-        self.state: dict[int, dict] = {}
+        self.state: dict[tuple[int, str], dict] = {}  # section ids by (number, heading)
         for event in sorted(self.events):
             with product_clock(event.at):
                 try:
