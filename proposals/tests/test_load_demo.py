@@ -1,23 +1,99 @@
+"""The demo: the real 44137 case, dates relative to the day it is loaded, and for every
+demo account each state its role acts on, with the page where the action lives.
+
+Most tests share one load (a module fixture, rolled back at the end): load_demo takes
+seconds, and the tests only read what it made.
+"""
+
+import datetime as dt
 import io
 import json
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.apps import apps
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.db import transaction
+from django.urls import reverse
 
-from proposals.models import Assignment, Proposal, Section
+from proposals import selectors
+from proposals.dates import WorkingCalendar
+from proposals.models import (
+    Assignment,
+    ExtensionRequest,
+    Notice,
+    Proposal,
+    ReassignmentRequest,
+    Section,
+)
+from proposals.notices import unread_notice_count
 
-pytestmark = pytest.mark.django_db
 LETTER = Path(__file__).resolve().parents[2] / "fixtures" / "reply-44137.json"
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+# A Monday; the other days below are right after a long holiday and at a year's end.
+TODAY = dt.date(2026, 11, 30)
+CLERKS = ["admin", "tiwei", "zhengfuban"]
+LEAD_HANDLER, SIGNER, CO_HANDLERS = "scjg_zhu", "scjg_ma", ["kj_li", "sf_wu"]
 
 
 def _row_counts() -> dict[str, int]:
     return {m._meta.label: m.objects.count() for m in apps.get_models()}
 
 
-def test_it_loads_the_real_44137_case():
-    call_command("load_demo", stdout=io.StringIO())
+def _load(today: dt.date) -> str:
+    """load_demo as if run on `today` (9:00 in Shanghai)."""
+    out = io.StringIO()
+    with time_machine.travel(dt.datetime.combine(today, dt.time(9), SHANGHAI), tick=False):
+        call_command("load_demo", stdout=out)
+    return out.getvalue()
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    """The demo loaded on TODAY, with the clock kept there while the tests read it."""
+    traveller = time_machine.travel(dt.datetime.combine(TODAY, dt.time(9), SHANGHAI))
+    traveller.start()
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            call_command("load_demo", stdout=io.StringIO())
+            yield
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+            traveller.stop()
+
+
+def _user(username: str):
+    return get_user_model().objects.get(username=username)
+
+
+def _client(client, username: str):
+    client.force_login(_user(username))
+    return client
+
+
+def _page(client, url: str) -> str:
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return response.content.decode()
+
+
+def _own(model, username: str, **filters):
+    """Rows of `model` that belong to the person's units (through their assignment)."""
+    units = selectors.units_of(_user(username))
+    field = "unit__in" if model is Assignment else "assignment__unit__in"
+    return model.objects.filter(**{field: units}, **filters)
+
+
+# --- the real case -----------------------------------------------------------------------
+
+
+def test_it_loads_the_real_44137_case(demo, db):
     proposal = Proposal.objects.get(number=44137, session__name="十四届四次会议")
     assert proposal.title == "关于加快知识产权强市建设的提案"
     assert proposal.lead_proposer.salutation == "王波委员"
@@ -30,46 +106,256 @@ def test_it_loads_the_real_44137_case():
     sample_headings = [s["heading"] for s in letter["sections"][0]["sections"]]
     sample_headings.append(letter["sections"][1]["heading"])
     assert set(sample_headings) == set(by_heading)
-    second = letter["sections"][0]["sections"][1]
-    assert by_heading[second["heading"]].paragraphs == second["paragraphs"]
-    assert by_heading[second["heading"]].unit.name == "连云港市科学技术局"
+    for sample in letter["sections"][0]["sections"]:
+        assert by_heading[sample["heading"]].paragraphs == sample["paragraphs"]
+    assert by_heading[sample_headings[1]].unit.name == "连云港市科学技术局"
     states = {s.state for s in by_heading.values()}
     assert {Section.State.SUBMITTED, Section.State.ACCEPTED} <= states
 
 
-def test_it_loads_proposals_in_many_states():
-    call_command("load_demo", stdout=io.StringIO())
-    statuses = set(Proposal.objects.values_list("status", flat=True))
-    assert len(statuses) >= 8
-    assert Proposal.objects.count() >= 13
+def test_it_loads_proposals_in_every_state(demo, db):
+    assert set(Proposal.objects.values_list("status", flat=True)) == set(Proposal.Status.values)
 
 
-def test_it_answers_the_answered_proposals_with_signed_letters_and_feedback():
+def test_it_answers_with_signed_letters_numbered_in_the_order_they_were_signed(demo, db):
     from replies.models import Feedback, Reply
     from replies.signing import verify_bytes
     from replies.tests.ooxml_validate import assert_valid_docx
 
-    call_command("load_demo", stdout=io.StringIO())
     answered = Proposal.objects.filter(
         status__in=[Proposal.Status.ANSWERED, Proposal.Status.FEEDBACK, Proposal.Status.CLOSED]
     )
-    replies = Reply.objects.filter(proposal__in=answered, state=Reply.State.SENT)
-    assert replies.count() == answered.count() >= 3
-    for reply in replies:
+    assert Reply.objects.filter(proposal__in=answered, state=Reply.State.SENT).count() == (
+        answered.count()
+    ) >= 3
+    signed = Reply.objects.filter(state__in=[Reply.State.SIGNED, Reply.State.SENT])
+    for reply in signed:
         reply.signed_file.open("rb")
         data = reply.signed_file.read()
         assert verify_bytes(data).valid
         assert_valid_docx(data)
-        assert reply.doc_number.startswith(reply.unit.doc_prefix + "〔2025〕")
-    feedback_statuses = {f.reply.proposal.status for f in Feedback.objects.all()}
-    assert feedback_statuses <= {Proposal.Status.FEEDBACK, Proposal.Status.CLOSED}
-    assert Feedback.objects.count() == answered.exclude(status=Proposal.Status.ANSWERED).count()
+        year, seq = reply.signed_on.year, reply.doc_seq
+        assert reply.doc_number == f"{reply.unit.doc_prefix}〔{year}〕{seq}号"
+        assert reply.signed_at.astimezone(SHANGHAI).date() == reply.signed_on < TODAY
+    for unit_id in {r.unit_id for r in signed}:
+        mine = signed.filter(unit_id=unit_id).order_by("signed_at")
+        assert [r.doc_seq for r in mine] == list(range(1, mine.count() + 1))
+    for feedback in Feedback.objects.select_related("reply"):
+        assert feedback.reply.sent_at < feedback.received_at
 
 
-def test_it_changes_nothing_when_run_twice(capsys):
-    call_command("load_demo")
+def test_it_changes_nothing_when_run_again(demo, db):
     first = _row_counts()
-    call_command("load_demo")
+    out = io.StringIO()
+    call_command("load_demo", stdout=out)
     assert _row_counts() == first
-    out = capsys.readouterr().out
-    assert "Demo@2025pass" in out and "scjg_ma" in out
+    assert "Demo@2025pass" in out.getvalue() and "scjg_ma" in out.getvalue()
+
+
+# --- dates -------------------------------------------------------------------------------
+
+
+def _check_dates(today: dt.date) -> None:
+    calendar = WorkingCalendar()
+    for proposal in Proposal.objects.all():
+        registered = proposal.registered_at.astimezone(SHANGHAI)
+        assert registered.date() < today, proposal
+        if proposal.accepted_at:
+            assert registered < proposal.accepted_at, proposal
+        if proposal.assigned_on:
+            assert proposal.accepted_at.astimezone(SHANGHAI).date() < proposal.assigned_on
+    for a in Assignment.objects.select_related("proposal"):
+        assert a.assigned_on < a.due_on, a
+        assert a.assigned_at.astimezone(SHANGHAI).date() == a.assigned_on
+        if calendar.has_year(a.due_on.year):
+            # Due dates come from the session's terms on the holiday calendar.
+            assert calendar.is_working_day(a.assigned_on), a
+            assert calendar.is_working_day(a.due_on), a
+    open_work = Assignment.objects.filter(state__in=Assignment.OPEN_STATES)
+    overdue = open_work.filter(due_on__lt=today).count()
+    assert 1 <= overdue <= open_work.count() // 4, "a few overdue, not all"
+    assert open_work.filter(due_on__gte=today, due_on__lte=today + dt.timedelta(days=7)).exists()
+    from replies.models import Reply
+
+    sent = Reply.objects.filter(state=Reply.State.SENT).select_related("assignment")
+    on_time = [r for r in sent if r.sent_at.astimezone(SHANGHAI).date() <= r.assignment.due_on]
+    assert len(on_time) >= 3
+
+
+def test_it_dates_the_story_before_the_day_it_is_loaded(demo, db):
+    _check_dates(TODAY)
+    assert Notice.objects.filter(kind__in=Notice.DEADLINE_KINDS).exists()
+
+
+# --- what each account finds, on the page where it acts ----------------------------------
+
+
+@pytest.mark.parametrize("username", CLERKS)
+def test_it_gives_each_clerk_something_to_decide_on_every_page(demo, db, client, username):
+    client = _client(client, username)
+    listing = _page(client, reverse("proposals:proposal_list"))
+
+    def detail(proposal) -> str:
+        return _page(client, reverse("proposals:proposal_detail", args=[proposal.pk]))
+
+    registered = Proposal.objects.get(status=Proposal.Status.REGISTERED)
+    assert reverse("proposals:proposal_detail", args=[registered.pk]) in listing
+    page = detail(registered)
+    assert reverse("proposals:proposal_accept", args=[registered.pk]) in page
+    assert reverse("proposals:proposal_reject", args=[registered.pk]) in page
+    accepted = Proposal.objects.get(status=Proposal.Status.ACCEPTED)
+    assert reverse("proposals:proposal_assign", args=[accepted.pk]) in detail(accepted)
+    _page(client, reverse("proposals:proposal_assign", args=[accepted.pk]))
+    extension = ExtensionRequest.objects.filter(state="pending").first()
+    proposal = extension.assignment.proposal
+    assert reverse("proposals:extension_decide", args=[proposal.pk, extension.pk]) in detail(
+        proposal
+    )
+    reassignment = ReassignmentRequest.objects.filter(state="pending").first()
+    proposal = reassignment.assignment.proposal
+    url = reverse("proposals:reassignment_decide", args=[proposal.pk, reassignment.pk])
+    assert url in detail(proposal)
+    from replies.models import Feedback
+
+    feedback = Feedback.objects.exclude(comment="").select_related("reply").first()
+    page = detail(feedback.reply.proposal)
+    assert feedback.comment in page
+    assert reverse("replies:detail", args=[feedback.reply.pk]) in page
+    _page(client, reverse("replies:detail", args=[feedback.reply.pk]))
+    # The 超期 filter finds the overdue work, and only that.
+    listed = _page(client, reverse("proposals:proposal_list") + "?overdue=on")
+    late = Assignment.objects.filter(state__in=Assignment.OPEN_STATES, due_on__lt=TODAY)
+    for proposal in Proposal.objects.all():
+        url = reverse("proposals:proposal_detail", args=[proposal.pk])
+        assert (url in listed) == late.filter(proposal=proposal).exists(), proposal
+
+
+def _assignment_page(client, assignment) -> str:
+    return _page(client, reverse("proposals:assignment_detail", args=[assignment.pk]))
+
+
+def _check_unit_basics(client, username: str) -> None:
+    home = _page(client, reverse("home"))
+    open_work = _own(Assignment, username, state__in=Assignment.OPEN_STATES)
+    assert open_work.exists()
+    for assignment in open_work:
+        assert reverse("proposals:assignment_detail", args=[assignment.pk]) in home
+        _assignment_page(client, assignment)
+    # Notices waiting in the bell, and their list.
+    assert unread_notice_count(_user(username)) > 0
+    _page(client, reverse("notice_list"))
+
+
+def _check_co_handler(client, username: str) -> None:
+    """A co-handling unit: a section to write, one returned to it, one waiting for the
+    lead; the requests it may make."""
+    co = _own(Assignment, username, role=Assignment.Role.CO, state__in=Assignment.OPEN_STATES)
+    to_write = co.exclude(sections__isnull=False).first()
+    assert to_write is not None, "a co-handling section still to write"
+    page = _assignment_page(client, to_write)
+    assert reverse("proposals:section_create", args=[to_write.pk]) in page
+    assert reverse("proposals:extension_request", args=[to_write.pk]) in page
+    assert reverse("proposals:reassignment_request", args=[to_write.pk]) in page
+    _page(client, reverse("proposals:section_create", args=[to_write.pk]))
+    _page(client, reverse("proposals:extension_request", args=[to_write.pk]))
+    _page(client, reverse("proposals:reassignment_request", args=[to_write.pk]))
+    returned = _own(Section, username, state=Section.State.RETURNED).first()
+    assert returned is not None, "a section the lead unit sent back"
+    edit = reverse("proposals:section_edit", args=[returned.assignment_id, returned.pk])
+    page = _assignment_page(client, returned.assignment)
+    assert edit in page and returned.return_reason in page
+    assert 'name="action"' in _page(client, edit)  # the form to save and resubmit
+    assert _own(Section, username, state=Section.State.SUBMITTED).exists()
+
+
+def test_it_gives_the_lead_handler_every_step_of_the_work(demo, db, client):
+    from replies.models import Reply
+
+    client = _client(client, LEAD_HANDLER)
+    _check_unit_basics(client, LEAD_HANDLER)
+    lead = _own(
+        Assignment, LEAD_HANDLER, role=Assignment.Role.LEAD, state__in=Assignment.OPEN_STATES
+    )
+    # A section to write, and the reply ready to compose from what the units sent.
+    fresh = lead.filter(replies__isnull=True).first()
+    page = _assignment_page(client, fresh)
+    assert reverse("proposals:section_create", args=[fresh.pk]) in page
+    assert reverse("replies:start", args=[fresh.pk]) in page
+    # A co-unit's section to accept or send back.
+    waiting = Section.objects.filter(
+        assignment__proposal__assignments__in=lead, assignment__role=Assignment.Role.CO,
+        state=Section.State.SUBMITTED,
+    ).first()
+    mine = lead.get(proposal=waiting.assignment.proposal)
+    page = _assignment_page(client, mine)
+    assert reverse("proposals:section_accept", args=[mine.pk, waiting.pk]) in page
+    assert reverse("proposals:section_return", args=[mine.pk, waiting.pk]) in page
+    # Its own section returned by another lead unit (as a co-handling unit).
+    returned = _own(Section, LEAD_HANDLER, state=Section.State.RETURNED).first()
+    assert reverse(
+        "proposals:section_edit", args=[returned.assignment_id, returned.pk]
+    ) in _assignment_page(client, returned.assignment)
+    # A pending extension and a pending reassignment it asked for.
+    assert _own(ExtensionRequest, LEAD_HANDLER, state="pending").exists()
+    assert _own(ReassignmentRequest, LEAD_HANDLER, state="pending").exists()
+    # Replies in each state, with their buttons.
+    replies = Reply.objects.filter(unit__in=selectors.units_of(_user(LEAD_HANDLER)))
+    draft = replies.filter(state=Reply.State.DRAFT).exclude(review_comment="").first()
+    page = _assignment_page(client, draft.assignment)
+    assert reverse("replies:compose", args=[draft.pk]) in page
+    assert draft.review_comment in page  # the signer's reasons for sending it back
+    _page(client, reverse("replies:compose", args=[draft.pk]))
+    in_review = replies.get(state=Reply.State.IN_REVIEW)
+    assert "已送签发人审核" in _page(client, reverse("replies:detail", args=[in_review.pk]))
+    _check_frozen_replies(client, replies)
+    unsatisfied = replies.get(feedback__satisfaction="unsatisfied")
+    page = _page(client, reverse("replies:detail", args=[unsatisfied.pk]))
+    assert reverse("replies:correct", args=[unsatisfied.pk]) in page
+    assert unsatisfied.assignment.state == Assignment.State.IN_PROGRESS  # 重新办理
+    # A task given to the handler, on the home page.
+    task = _user(LEAD_HANDLER)
+    assert selectors.open_tasks_of(task).first().title in _page(client, reverse("home"))
+
+
+def _check_frozen_replies(client, replies) -> None:
+    from replies.models import Reply
+
+    signed = replies.get(state=Reply.State.SIGNED)
+    page = _page(client, reverse("replies:detail", args=[signed.pk]))
+    assert reverse("replies:mark_sent", args=[signed.pk]) in page
+    assert reverse("replies:signed_docx", args=[signed.pk]) in page
+    awaiting = replies.filter(state=Reply.State.SENT, feedback__isnull=True).first()
+    page = _page(client, reverse("replies:detail", args=[awaiting.pk]))
+    assert reverse("replies:feedback_link", args=[awaiting.pk]) in page
+    assert "尚未收到评价" in page
+    heard = replies.filter(feedback__isnull=False).exclude(feedback__comment="").first()
+    assert heard.feedback.comment in _page(client, reverse("replies:detail", args=[heard.pk]))
+
+
+def test_it_gives_the_signer_a_queue_and_every_signed_state(demo, db, client):
+    from replies.models import Reply
+
+    client = _client(client, SIGNER)
+    _check_unit_basics(client, SIGNER)
+    queue = _page(client, reverse("replies:review_queue"))
+    in_review = Reply.objects.get(
+        unit__in=selectors.units_of(_user(SIGNER)), state=Reply.State.IN_REVIEW
+    )
+    assert reverse("replies:detail", args=[in_review.pk]) in queue
+    page = _page(client, reverse("replies:detail", args=[in_review.pk]))
+    assert reverse("replies:sign", args=[in_review.pk]) in page
+    assert reverse("replies:return", args=[in_review.pk]) in page
+    assert "disabled" not in page.split(reverse("replies:sign", args=[in_review.pk]))[1][:400]
+    _check_frozen_replies(client, Reply.objects.filter(unit=in_review.unit))
+    assert Notice.objects.filter(unit=in_review.unit, kind=Notice.Kind.REPLY_SUBMITTED).exists()
+
+
+@pytest.mark.parametrize("username", CO_HANDLERS)
+def test_it_gives_each_co_handler_sections_in_every_state(demo, db, client, username):
+    client = _client(client, username)
+    _check_unit_basics(client, username)
+    _check_co_handler(client, username)
+    asked = _own(ExtensionRequest, username).exists() or _own(
+        ReassignmentRequest, username
+    ).exists()
+    assert asked
