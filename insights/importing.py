@@ -21,6 +21,7 @@ from simple_history.models import HistoricalRecords
 from simple_history.utils import bulk_create_with_history
 
 from proposals.models import Proposal, Proposer, Session, Unit
+from proposals.validators import half_width_digits
 
 from .models import ProposalImport
 from .xlsx_limits import EMPTY_STRETCH, MAX_COLUMNS, ArchiveRefused, check_archive
@@ -99,8 +100,8 @@ def _number(value) -> int | None:
         return value if value >= 1 else None
     if isinstance(value, float):
         return int(value) if value.is_integer() and value >= 1 else None
-    text = _text(value)
-    match = re.fullmatch(r"第?\s*(\d+)\s*号?", text)
+    text = half_width_digits(_text(value))  # １２３ counts (the preview shows 123); ١٢٣ not
+    match = re.fullmatch(r"第?\s*([0-9]+)\s*号?", text)
     if not match:
         return None
     number = int(match.group(1))

@@ -107,6 +107,11 @@ def validate_seal_image(upload) -> None:
 _FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 
 
+def half_width_digits(text: str) -> str:
+    """１２３ → 123 (a Chinese input method's full-width digits); other characters as they are."""
+    return text.translate(_FULL_WIDTH_DIGITS)
+
+
 class WholeNumberField(forms.IntegerField):
     """A whole number as people type it. Digits typed in full width by a Chinese input method
     (１２３) are read as 123 and the field keeps what was typed in `converted_from`, so the
@@ -118,7 +123,7 @@ class WholeNumberField(forms.IntegerField):
     def to_python(self, value):
         if isinstance(value, str):
             typed = value.strip()
-            value = typed.translate(_FULL_WIDTH_DIGITS)
+            value = half_width_digits(typed)
             if not value.isascii():
                 raise ValidationError(self.error_messages["invalid"], code="invalid")
             self.converted_from = typed if value != typed else None

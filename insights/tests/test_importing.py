@@ -76,6 +76,13 @@ def test_it_accepts_numbers_written_as_text_or_with_di_hao(setup):
     assert [r.number for r in check.rows] == [12, 13]
 
 
+def test_it_reads_full_width_digits_and_refuses_other_scripts_in_the_number(setup):
+    rows = [["第１４号", "关于C的提案", "王波"], ["١٥", "关于D的提案", "王波"]]
+    check = _check(setup["session"], rows)
+    assert check.rows[0].number == 14 and not check.rows[0].problems
+    assert check.rows[1].number is None and check.rows[1].problems
+
+
 def test_it_names_missing_header_columns(setup):
     check = _check(setup["session"], [[1, "x"]], header=["编号", "案由"])
     assert check.problems[0]["row"] is None
