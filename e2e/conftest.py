@@ -73,8 +73,13 @@ def doc_screen(page, name: str) -> Path | None:
     from PIL import Image
 
     image = Image.open(io.BytesIO(page.screenshot(full_page=False))).convert("RGB")
+    DOC_SCREENS.mkdir(parents=True, exist_ok=True)
     path = DOC_SCREENS / f"{name}.png"
-    image.quantize(colors=256, dither=Image.Dither.NONE).save(path, optimize=True)
+    # Octree keeps small coloured text (pills) in its colour; median cut washed it out.
+    palette = image.quantize(
+        colors=256, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE
+    )
+    palette.save(path, optimize=True)
     return path
 
 
