@@ -118,6 +118,14 @@ def _target(node: dict) -> str:
     return " ".join(str(t) for t in node.get("target", []))
 
 
+def _colours(node: dict) -> str:
+    for check in node.get("any", []):
+        data = check.get("data") or {}
+        if isinstance(data, dict) and data.get("fgColor") and data.get("bgColor"):
+            return f" ({data['fgColor']} on {data['bgColor']}, {data.get('contrastRatio')}:1)"
+    return ""
+
+
 def axe_failures(results: dict, where: str) -> list[str]:
     """Serious and critical violations, and text that (nearly) vanishes into its background
     among the incomplete contrast checks."""
@@ -127,7 +135,7 @@ def axe_failures(results: dict, where: str) -> list[str]:
             if (node.get("impact") or rule.get("impact")) in FAILING_IMPACTS:
                 failures.append(
                     f"{where}: {rule['id']} ({node.get('impact') or rule['impact']}) "
-                    f"at {_target(node)} — {rule['help']}"
+                    f"at {_target(node)} — {rule['help']}{_colours(node)}"
                 )
     for rule in results["incomplete"]:
         if rule["id"] != "color-contrast":
@@ -366,6 +374,10 @@ def test_it_fails_serious_and_critical_violations_and_text_that_vanishes():
         "violations": [
             {"id": "button-name", "impact": "critical", "help": "Buttons must have text",
              "nodes": [_node("critical", "form.inline > button")]},
+            {"id": "color-contrast", "impact": "serious", "help": "contrast", "nodes": [
+                _node("serious", "a.pale", {"fgColor": "#aaaaaa", "bgColor": "#ffffff",
+                                            "contrastRatio": 2.32}),
+            ]},
             {"id": "landmark-unique", "impact": "moderate", "help": "unique landmarks",
              "nodes": [_node("moderate", "header > nav")]},
         ],
@@ -378,9 +390,10 @@ def test_it_fails_serious_and_critical_violations_and_text_that_vanishes():
         ],
     }
     failures = axe_failures(results, "[kj_li] /work/14/")
-    assert len(failures) == 2
+    assert len(failures) == 3
     assert failures[0].startswith("[kj_li] /work/14/: button-name (critical) at form.inline")
-    assert "#ffffff on #ffffff, 1.00:1) at button.white" in failures[1]
+    assert failures[1].endswith("at a.pale — contrast (#aaaaaa on #ffffff, 2.32:1)")
+    assert "#ffffff on #ffffff, 1.00:1) at button.white" in failures[2]
 
 
 def test_it_counts_pages_of_one_kind_together():
