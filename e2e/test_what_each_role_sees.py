@@ -11,7 +11,8 @@ page goes through axe-core plus our own checks:
   a missing one "incomplete": help text that is never read out with its field);
 - no English sentence of Django's own (Not Found, Forbidden, Server Error, ...);
 - no link leads that role to a 403, 404 or 500 (each same-origin href is fetched, bounded;
-  downloads .docx/.xlsx/.pdf are fetched and must answer 200, never rendered).
+  downloads .docx/.xlsx/.pdf are fetched and must answer 200, never rendered), and nothing
+  a page loads (stylesheet, script, image, tab icon) answers 4xx/5xx.
 
 The crawl runs once per module (one browser, one context per role); each role's test then
 reports that role's failures with page, rule, target selector and role. A summary (pages
@@ -169,6 +170,15 @@ def crawl_role(browser, context_args: dict, base: str, role: str) -> RoleReport:
     context = browser.new_context(**context_args)
     context.add_init_script(path=str(AXE_FILE_PATH))
     page = context.new_page()
+    # Stylesheets, scripts, images and the tab icon a page loads (the favicon request comes
+    # after the load event, so it is reported with whichever page is open by then).
+    broken: dict[str, str] = {}
+    page.on(
+        "response",
+        lambda r: broken.setdefault(r.url, f"{r.status} (around {urlsplit(page.url).path})")
+        if r.status >= 400 and r.request.resource_type != "document"
+        else None,
+    )
     try:
         _log_in(page, base, role)
         queue = deque(["/", *EXTRA_SEEDS])
@@ -227,6 +237,9 @@ def crawl_role(browser, context_args: dict, base: str, role: str) -> RoleReport:
                 ):
                     queued.add(target)
                     queue.append(target)
+        report.failures.extend(
+            f"[{role}] {url} answered {what}" for url, what in broken.items()
+        )
         unvisited = {href: source for href, source in hrefs.items() if href not in visited}
         check_links(context, base, role, unvisited, report)
     finally:
