@@ -4,6 +4,7 @@ pytest-django's live_server.
 Run: .venv/bin/python -m pytest e2e -q   (screenshots go to test-artifacts/e2e/)
 """
 
+import io
 import os
 import re
 from pathlib import Path
@@ -17,6 +18,16 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "e2e"
+# Lines that test_what_each_role_sees leaves for the end of the run (pages, rules, violations).
+A11Y_SUMMARY = pytest.StashKey[list]()
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    lines = config.stash.get(A11Y_SUMMARY, [])
+    if lines:
+        terminalreporter.section("what each role sees")
+        for line in lines:
+            terminalreporter.write_line(line)
 
 
 @pytest.fixture(scope="session")
@@ -50,15 +61,40 @@ def browser_context_args(browser_context_args):
     }
 
 
+# E2E_DOC_SCREENS=1 also writes the screenshots that docs/screens/ keeps (see its README).
+DOC_SCREENS = Path(__file__).resolve().parent.parent / "docs" / "screens"
+
+
+def doc_screen(page, name: str) -> Path | None:
+    """The viewport as a person first sees it, saved as docs/screens/<name>.png with a
+    256-colour palette (a few dozen KB), when E2E_DOC_SCREENS=1; otherwise nothing."""
+    if os.environ.get("E2E_DOC_SCREENS") != "1":
+        return None
+    from PIL import Image
+
+    image = Image.open(io.BytesIO(page.screenshot(full_page=False))).convert("RGB")
+    DOC_SCREENS.mkdir(parents=True, exist_ok=True)
+    path = DOC_SCREENS / f"{name}.png"
+    # Octree keeps small coloured text (pills) in its colour; median cut washed it out.
+    palette = image.quantize(
+        colors=256, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE
+    )
+    palette.save(path, optimize=True)
+    return path
+
+
 @pytest.fixture
 def shoot(page, request):
-    """shoot("03-register") saves a full-page screenshot under test-artifacts/e2e/."""
+    """shoot("03-register") saves a full-page screenshot under test-artifacts/e2e/;
+    shoot("02-clerk-list", doc="02-clerk-home") also keeps the viewport in docs/screens/."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     prefix = re.sub(r"[^\w-]", "_", request.node.name)
 
-    def _shoot(name: str) -> Path:
+    def _shoot(name: str, doc: str | None = None) -> Path:
         path = ARTIFACTS / f"{prefix}--{name}.png"
         page.screenshot(path=str(path), full_page=True)
+        if doc:
+            doc_screen(page, doc)
         return path
 
     return _shoot

@@ -11,7 +11,7 @@ import pytest
 import time_machine
 from playwright.sync_api import Page, expect
 
-from e2e.conftest import ARTIFACTS
+from e2e.conftest import ARTIFACTS, doc_screen
 from proposals.models import (
     Assignment,
     CommitteeRole,
@@ -92,7 +92,7 @@ def test_it_runs_the_44137_story_from_registration_to_the_proposers_feedback(
 
     # 1. The clerk logs in and lands on the proposal list.
     page.goto(f"{base}/accounts/login/")
-    shoot("01-login")
+    shoot("01-login", doc="01-login")
     log_in(page, base, "jiaoban")
     expect(page.get_by_role("heading", name="提案列表")).to_be_visible()
     shoot("02-clerk-list-empty")
@@ -132,7 +132,7 @@ def test_it_runs_the_44137_story_from_registration_to_the_proposers_feedback(
     rows.nth(2).locator("select[name$='-unit']").select_option(label=units["co2"].name)
     expect(rows.nth(0).locator("input[name$='-due_on']")).to_have_value("2025-06-20")
     expect(rows.nth(1).locator("input[name$='-due_on']")).to_have_value("2025-04-21")
-    shoot("04-assign")
+    shoot("04-assign", doc="03-assign")
     page.get_by_role("button", name="确认交办").click()
     expect(page.locator(".messages")).to_contain_text("已交办给3个单位")
     shoot("05-clerk-proposal-assigned")
@@ -174,7 +174,7 @@ def test_it_runs_the_44137_story_from_registration_to_the_proposers_feedback(
     expect(page.locator(".messages")).to_contain_text("已记录沟通协商情况")
     card = page.locator(".section-card", has_text="聚力高价值创造")
     expect(card).to_contain_text("连云港市科学技术局")
-    shoot("10-lead-assignment")
+    shoot("10-lead-assignment", doc="05-lead-assignment")
     card.get_by_role("button", name="采纳").click()
     expect(page.locator(".messages")).to_contain_text("已采纳连云港市科学技术局的意见")
     expect(card.locator(".pill")).to_have_text("已采纳")
@@ -208,7 +208,7 @@ def test_it_runs_the_44137_story_from_registration_to_the_proposers_feedback(
     phone_field = page.locator(".field", has=page.get_by_label("联系电话", exact=True))
     expect(phone_field).to_contain_text("缺少联系电话")
     expect(page.locator("#findings")).to_contain_text("处错误")
-    shoot("13-compose-with-findings")
+    shoot("13-compose-with-findings", doc="06-compose")
     # The lead adds a closing paragraph of its own before the standard closing.
     count = page.locator(".items > li").count()
     page.get_by_role("button", name="正文段落").click()
@@ -240,12 +240,12 @@ def test_it_runs_the_44137_story_from_registration_to_the_proposers_feedback(
     outline = page.locator(".letter-outline")
     expect(outline).to_contain_text("聚力高价值创造")
     expect(outline.locator(".unit-co").first).to_have_text("市科技局")
-    shoot("17-signer-review")
+    shoot("17-signer-review", doc="07-signer-review")
     page.get_by_role("button", name="签发", exact=True).click()
     expect(page.locator(".messages")).to_contain_text("已签发，文号 连市监办复〔2025〕1号")
     link = page.get_by_label("提案人链接").input_value()
     assert "/f/" in link
-    shoot("18-signed")
+    shoot("18-signed", doc="08-signed")
     page.get_by_role("button", name="标记为已发送").click()
     expect(page.locator(".messages")).to_contain_text("已标记为已发送")
     log_out(page)
@@ -260,6 +260,7 @@ def test_it_runs_the_44137_story_from_registration_to_the_proposers_feedback(
     expect(mobile.locator(".public-head")).to_contain_text("连云港市市场监督管理局")
     expect(mobile.locator(".letter")).to_contain_text("一、聚力高价值创造")
     mobile.screenshot(path=str(ARTIFACTS / "story--19-proposer-phone.png"), full_page=True)
+    doc_screen(mobile, "09-proposer-phone")
     mobile.get_by_label("满意", exact=True).check()
     mobile.get_by_label("意见和建议（可选）").fill("答复实在，感谢。")
     mobile.get_by_role("button", name="提交评价").click()
@@ -274,7 +275,7 @@ def test_it_runs_the_44137_story_from_registration_to_the_proposers_feedback(
     replies = page.locator("#replies")
     expect(replies).to_contain_text("连市监办复〔2025〕1号")
     expect(replies).to_contain_text("满意")
-    shoot("21-clerk-answered-with-feedback")
+    shoot("21-clerk-answered-with-feedback", doc="10-clerk-feedback")
 
     proposal.refresh_from_db()
     assert proposal.status == Proposal.Status.FEEDBACK

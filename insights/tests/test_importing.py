@@ -16,6 +16,7 @@ from proposals.tests.factories import (
     UnitFactory,
     UserFactory,
 )
+from proposals.tests.html_refs import dangling_references
 
 from .helpers import xlsx_bytes
 
@@ -209,6 +210,13 @@ def test_it_shows_the_dry_run_problems_on_the_page(setup, client):
     )
     page = response.content.decode()
     assert "未导入任何数据" in page and "文件不是 Excel 工作簿" in page
+
+
+def test_it_links_the_file_field_to_its_help_text(setup, client):
+    client.force_login(setup["clerk"])
+    page = client.get(reverse("insights:import_upload")).content.decode()
+    assert 'aria-describedby="id_file_helptext"' in page
+    assert dangling_references(page) == []
 
 
 def test_it_runs_a_large_import_as_a_background_job(setup, django_capture_on_commit_callbacks):

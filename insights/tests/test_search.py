@@ -17,6 +17,7 @@ from proposals.tests.factories import (
     UnitFactory,
     UserFactory,
 )
+from proposals.tests.html_refs import dangling_references
 from replies.models import Reply, ReplyParagraph
 
 from .helpers import signed_reply
@@ -165,6 +166,13 @@ def test_it_renders_the_search_page(client, data):
     assert "关于解决停车难停车乱的建议" not in html
     response = client.get(reverse("insights:search"), {"q": "停"})
     assert "每个词至少两个字" in response.content.decode()
+
+
+def test_its_labels_name_the_fields_they_stand_for(client, data):
+    client.force_login(data["clerk"])
+    html = client.get(reverse("insights:search"), {"q": "停车"}).content.decode()
+    assert '<label for="id_q">' in html
+    assert dangling_references(html) == []
 
 
 def test_it_uses_the_bigram_index_on_postgresql(require_postgres, data):

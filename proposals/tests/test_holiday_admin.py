@@ -11,6 +11,7 @@ from proposals.dates import WorkingCalendar
 from proposals.models import CalendarDay, CalendarYear
 
 from .factories import UserFactory
+from .html_refs import dangling_references
 
 pytestmark = pytest.mark.django_db
 
@@ -43,6 +44,12 @@ def test_it_imports_pasted_lines_with_ranges_and_counts_working_days_with_them(a
     # Friday 2027-02-05 + 1 working day: the Spring Festival week is skipped, and the
     # make-up Sunday 02-14 is the next working day.
     assert calendar.add_working_days(dt.date(2027, 2, 5), 1) == dt.date(2027, 2, 14)
+
+
+def test_it_links_each_field_to_its_help_text(admin_client):
+    page = admin_client.get(URL).content.decode()
+    assert 'aria-describedby="id_text_helptext"' in page
+    assert dangling_references(page) == []
 
 
 def test_it_imports_an_uploaded_csv_and_replaces_the_year(admin_client):

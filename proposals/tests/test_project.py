@@ -53,6 +53,13 @@ def test_every_page_names_its_icon_which_is_a_static_file(client, db):
     assert path and Path(path).read_text(encoding="utf-8").startswith("<svg")
 
 
+def test_the_admin_names_the_same_icon_and_keeps_its_own_title(admin_client):
+    html = admin_client.get(reverse("admin:index")).content.decode()
+    assert 'rel="icon"' in html and "img/favicon.svg" in html
+    assert "<title>管理 | 提案办理系统</title>" in html
+    assert "提案办理系统</a>" in html  # the header's site name, from admin.site
+
+
 def test_it_renders_every_admin_changelist_and_history(admin_client):
     call_command("load_demo", stdout=io.StringIO())
     shown_inline = {"replies.ReplyParagraph"}  # edited inside its reply

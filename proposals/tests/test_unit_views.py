@@ -55,6 +55,16 @@ def test_it_shows_the_lead_submitted_co_sections_but_no_drafts(client, s):
     assert reverse("proposals:section_accept", args=[s.lead.pk, s.co_section.pk]) in html
 
 
+def test_it_names_each_navigation_landmark_apart(client, s):
+    html = login(client, s, "lead").get(
+        reverse("proposals:assignment_detail", args=[s.lead.pk])
+    ).content.decode()
+    navs = re.findall(r"<nav\b[^>]*>", html)
+    labels = [re.search(r'aria-label="([^"]+)"', nav) for nav in navs]
+    assert len(navs) == 2 and all(labels), navs
+    assert len({label.group(1) for label in labels}) == len(navs)
+
+
 def test_it_shows_a_signer_the_page_without_actions(client, s):
     html = login(client, s, "signer").get(
         reverse("proposals:assignment_detail", args=[s.lead.pk])

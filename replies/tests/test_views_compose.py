@@ -15,6 +15,7 @@ from proposals.tests.factories import (
     SessionFactory,
     UnitFactory,
 )
+from proposals.tests.html_refs import dangling_references
 from replies import services
 from replies.letter.preview import PreviewUnavailable
 from replies.models import Reply, ReplyParagraph
@@ -85,6 +86,17 @@ def test_it_shows_each_item_with_the_unit_that_wrote_it(client):
     assert "来自协办意见" in html
     assert case.co_section.heading in html
     assert f'name="version" value="{reply.version}"' in html
+
+
+def test_it_links_each_field_to_its_help_text_and_errors(client):
+    case = make_case()
+    reply = _draft(case)
+    client.force_login(case.handler)
+    html = client.get(_url(reply)).content.decode()
+    assert 'aria-describedby="id_cc_helptext"' in html
+    assert dangling_references(html) == []
+    response = client.post(_url(reply), _post_data(reply, title="  "))
+    assert dangling_references(response.content.decode()) == []
 
 
 def test_it_saves_header_and_items(client):
