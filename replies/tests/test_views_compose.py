@@ -223,7 +223,8 @@ def test_it_says_places_in_words_on_the_compose_page(client):
     rows = list(reply.paragraphs.order_by("order"))
     body = [i for i, r in enumerate(rows) if r.part == "body" and r.kind == "paragraph"]
     paragraphs = [{"text": r.text, "part": r.part, "kind": r.kind, "level": r.level,
-                   "source_unit_id": r.source_unit_id} for r in rows]
+                   "source_unit_id": r.source_unit_id, "source_section_id": r.source_section_id}
+                  for r in rows]
     paragraphs[body[-1]]["text"] = paragraphs[body[0]]["text"]  # the same paragraph twice
     services.reply_update(reply=reply, expected_version=1, actor=case.handler,
                           paragraphs=paragraphs)
