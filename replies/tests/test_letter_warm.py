@@ -11,7 +11,7 @@ from xmlrpc.server import SimpleXMLRPCServer
 import pytest
 
 from replies.letter import render_letter, warm
-from replies.letter.preview import docx_to_pdf, docx_to_pdfs, libreoffice_binary
+from replies.letter.preview import docx_to_pdf, docx_to_pdfs, libreoffice_binary, pdf_to_pngs
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "fixtures" / "reply-44137.json"
@@ -57,6 +57,16 @@ def test_it_exports_pdfa_2b_on_the_warm_server(warm_libreoffice, letter, monkeyp
     assert b"<pdfaid:conformance>B</pdfaid:conformance>" in pdf
     assert b"pdfaid:part" not in docx_to_pdf(letter)
 
+
+
+def test_it_prints_the_letter_as_the_cold_start_does(warm_libreoffice, letter, monkeypatch):
+    """The same fonts (fonts.conf maps the office fonts on the server too): the warm
+    server's first page is pixel for pixel the cold start's."""
+    _require_cold()
+    warm_pdf = docx_to_pdf(letter)
+    monkeypatch.delenv("UNOSERVER_PORT")
+    cold_pdf = docx_to_pdf(letter)
+    assert pdf_to_pngs(warm_pdf, last=1) == pdf_to_pngs(cold_pdf, last=1)
 
 def test_it_falls_back_to_a_cold_start_when_the_server_is_down(letter, monkeypatch, caplog):
     _require_cold()
