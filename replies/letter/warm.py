@@ -50,6 +50,9 @@ def configured_address() -> tuple[str, int] | None:
     port = os.environ.get("UNOSERVER_PORT", "").strip()
     if not port:
         return None
+    if not port.isdecimal():
+        logger.warning("UNOSERVER_PORT=%r is not a port number: the warm server is off", port)
+        return None
     host = os.environ.get("UNOSERVER_HOST", "").strip() or "127.0.0.1"
     return host, int(port)
 

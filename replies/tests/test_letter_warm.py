@@ -108,6 +108,8 @@ def test_it_is_off_without_a_port(monkeypatch):
     assert warm.configured_address() == ("10.0.0.5", 2003)
     monkeypatch.setenv("UNOSERVER_HOST", "")
     assert warm.configured_address() == ("127.0.0.1", 2003)
+    monkeypatch.setenv("UNOSERVER_PORT", "20O3")  # a typo turns it off, it breaks nothing
+    assert warm.configured_address() is None
 
 
 def test_it_reports_a_missing_setting_binary_when_there_is_no_warm_server(
