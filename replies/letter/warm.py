@@ -22,6 +22,7 @@ import contextlib
 import importlib.metadata
 import logging
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -157,7 +158,7 @@ class WarmServer:
         self.python = python
         self.libreoffice = libreoffice
         self.conversion_timeout = conversion_timeout
-        self.log = log if log is not None else subprocess.DEVNULL
+        self.log = log  # a file for unoserver's output; None: a file of its own, kept until stop
         self.process: subprocess.Popen | None = None
         self._tmp: tempfile.TemporaryDirectory | None = None
 
@@ -172,14 +173,24 @@ class WarmServer:
         check = subprocess.run([self.python, "-c", "import uno"], capture_output=True)
         if check.returncode != 0:
             raise WarmUnavailable(f"{self.python} cannot import uno: install Debian's python3-uno")
+        # soffice first: unoserver's own choice (the libreoffice wrapper script spun the CPU).
+        libreoffice = self.libreoffice or shutil.which("soffice") or shutil.which("libreoffice")
+        if libreoffice is None or shutil.which(libreoffice) is None:
+            raise WarmUnavailable(f"LibreOffice not found ({self.libreoffice or 'soffice'})")
         self._tmp = tempfile.TemporaryDirectory(prefix="unoserver-")
         workdir = Path(self._tmp.name)
         cmd = server_command(port=self.port, uno_port=self.uno_port, interface=self.interface,
-                             python=self.python, libreoffice=self.libreoffice,
+                             python=self.python, libreoffice=libreoffice,
                              profile=workdir / "profile",
                              conversion_timeout=self.conversion_timeout)
-        self.process = subprocess.Popen(cmd, env=server_env(workdir), start_new_session=True,
-                                        stdout=self.log, stderr=self.log, cwd=workdir)
+        log_path = workdir / "unoserver.log"
+        log = self.log if self.log is not None else log_path.open("ab")
+        try:
+            self.process = subprocess.Popen(cmd, env=server_env(workdir), stdout=log,
+                                            stderr=log, cwd=workdir, start_new_session=True)
+        finally:
+            if self.log is None:
+                log.close()  # the child holds its own descriptor
         deadline = time.monotonic() + ready_timeout
         while True:
             try:
@@ -188,9 +199,11 @@ class WarmServer:
             except WarmUnavailable:
                 if self.process.poll() is not None or time.monotonic() > deadline:
                     code = self.process.poll()
+                    output = (log_path.read_text(errors="replace")[-800:]
+                              if log_path.exists() else "")
                     self.stop()
-                    raise WarmUnavailable(
-                        f"unoserver did not start (exit code {code}): {' '.join(cmd)}") from None
+                    raise WarmUnavailable(f"unoserver did not start (exit code {code}): "
+                                          f"{' '.join(cmd)}\n{output}") from None
                 time.sleep(0.5)
 
     def alive(self) -> bool:
