@@ -180,3 +180,9 @@ LOGGING = {
         "axes": {"level": "WARNING"},
     },
 }
+
+# Letter conversions (.docx → PDF) read their settings straight from the environment (or
+# .env, which read_env above copies into it): the letter package imports no Django.
+#   UNOSERVER_HOST, UNOSERVER_PORT — a warm LibreOffice (manage.py unoserver); empty port: off
+#   LIBREOFFICE_BINARY — the soffice of a cold start; empty: libreoffice/soffice on PATH
+# See docs/deploy.md, "A warm LibreOffice for letter conversions".

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import shutil
 import subprocess
@@ -19,7 +20,13 @@ import sys
 import tempfile
 from pathlib import Path
 
+from . import warm
+
 FONTS_CONF = Path(__file__).with_name("fonts.conf")
+# LibreOffice's PDF/A-2b export (``SelectPdfVersion`` 2), as --convert-to filter options.
+PDFA2_FILTER = 'pdf:writer_pdf_Export:{"SelectPdfVersion":{"type":"long","value":"2"}}'
+
+logger = logging.getLogger(__name__)
 
 
 class PreviewUnavailable(RuntimeError):
@@ -27,6 +34,11 @@ class PreviewUnavailable(RuntimeError):
 
 
 def libreoffice_binary() -> str | None:
+    """``LIBREOFFICE_BINARY`` if set (a path, or a name looked up on PATH), else libreoffice
+    or soffice on PATH."""
+    configured = os.environ.get("LIBREOFFICE_BINARY", "").strip()
+    if configured:
+        return shutil.which(configured)
     return shutil.which("libreoffice") or shutil.which("soffice")
 
 
@@ -38,13 +50,29 @@ def _env(tmp: str) -> dict:
     return env
 
 
-def docx_to_pdf(docx: bytes, *, timeout: float = 180) -> bytes:
+def docx_to_pdf(docx: bytes, *, timeout: float = 180, pdfa: bool = False) -> bytes:
     """Convert .docx bytes to PDF bytes with a private LibreOffice profile (safe in parallel)."""
-    return docx_to_pdfs([docx], timeout=timeout)[0]
+    return docx_to_pdfs([docx], timeout=timeout, pdfa=pdfa)[0]
 
 
-def docx_to_pdfs(docs: list[bytes], *, timeout: float = 300) -> list[bytes]:
-    """Convert several .docx to PDF in one LibreOffice run (its start-up is most of the cost)."""
+def docx_to_pdfs(docs: list[bytes], *, timeout: float = 300, pdfa: bool = False) -> list[bytes]:
+    """Convert several .docx to PDF (PDF/A-2b when ``pdfa``).
+
+    On the warm LibreOffice (``warm.py``) when ``UNOSERVER_PORT`` is set and it answers;
+    otherwise, or if it fails midway, in one cold LibreOffice run (its start-up is most of
+    the cost). A warm server that is down never fails a conversion: it costs a log line.
+    """
+    address = warm.configured_address()
+    if address is not None and docs:
+        try:
+            return [warm.convert(data, address=address, pdfa=pdfa, timeout=timeout)
+                    for data in docs]
+        except warm.WarmUnavailable as exc:
+            logger.warning("warm LibreOffice unavailable, converting with a cold start: %s", exc)
+    return _cold_docx_to_pdfs(docs, timeout=timeout, pdfa=pdfa)
+
+
+def _cold_docx_to_pdfs(docs: list[bytes], *, timeout: float, pdfa: bool) -> list[bytes]:
     binary = libreoffice_binary()
     if binary is None:
         raise PreviewUnavailable(
@@ -57,8 +85,9 @@ def docx_to_pdfs(docs: list[bytes], *, timeout: float = 300) -> list[bytes]:
             src.write_bytes(data)
             sources.append(src)
         profile = Path(tmp, "profile").as_uri()
+        convert_to = PDFA2_FILTER if pdfa else "pdf:writer_pdf_Export"
         cmd = [binary, f"-env:UserInstallation={profile}", "--headless", "--norestore",
-               "--convert-to", "pdf:writer_pdf_Export", "--outdir", tmp, *map(str, sources)]
+               "--convert-to", convert_to, "--outdir", tmp, *map(str, sources)]
         try:
             proc = subprocess.run(cmd, capture_output=True, timeout=timeout, env=_env(tmp))
         except subprocess.TimeoutExpired as exc:

@@ -1,6 +1,7 @@
 """The lead unit handler's compose page: start, save, conflicts, findings, preview, submit."""
 
 import datetime as dt
+import shutil
 from unittest import mock
 
 import pytest
@@ -307,6 +308,20 @@ def test_it_shows_preview_pages_as_images(client):
         html = client.get(_url(reply, "preview")).content.decode()
     assert html.count('<img src="data:image/png;base64,') == 2
 
+
+
+def test_it_renders_the_preview_on_the_warm_libreoffice(client, warm_libreoffice, locmem_cache,
+                                                        monkeypatch, tmp_path):
+    # No LibreOffice on this host: the setting names a missing binary, PATH has only pdftoppm.
+    monkeypatch.setenv("LIBREOFFICE_BINARY", str(tmp_path / "missing-soffice"))
+    (tmp_path / "pdftoppm").symlink_to(shutil.which("pdftoppm"))
+    monkeypatch.setenv("PATH", str(tmp_path))
+    case = make_case()
+    reply = _draft(case)
+    client.force_login(case.handler)
+    html = client.get(_url(reply, "preview")).content.decode()
+    assert "预览暂不可用" not in html
+    assert html.count('<img src="data:image/png;base64,') >= 1
 
 # --- Reuse of earlier replies -----------------------------------------------------------
 
