@@ -14,8 +14,8 @@ file. The broker's own redelivery of the old message later finds the job finishe
 
 The timer writes through its own database connection, so the page sees the heartbeat and
 the progress even while the job holds a long transaction (an import writes every row in
-one). It runs only in a worker, outside any transaction; in process (eager tasks, tests,
-a small import inside the request) progress is written inline as before.
+one). It runs only in a worker, outside any transaction, on PostgreSQL; in process (eager
+tasks, tests, a small import inside the request) progress is written inline as before.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import DateTimeField, F, Q
+from django.db.models import DateTimeField, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -77,7 +77,7 @@ def _stale_running(model, cutoff: dt.datetime):
     ).filter(Q(state=model.State.RUNNING) & Q(_seen__lt=cutoff))
 
 
-def _in_worker() -> bool:
+def in_worker() -> bool:
     """True when a Celery worker runs the current task (not eagerly in process)."""
     from celery import current_task
 
@@ -99,7 +99,11 @@ class Heartbeat:
         self.pk = pk
         self.interval = settings.JOB_HEARTBEAT_SECONDS if interval is None else interval
         if threaded is None:
-            threaded = _in_worker() and not connection.in_atomic_block
+            # SQLite lets one connection write at a time: a second one would wait for the
+            # job's transaction. Development only; PostgreSQL in production.
+            threaded = (
+                in_worker() and not connection.in_atomic_block and connection.vendor != "sqlite"
+            )
         self.threaded = threaded
         self._pending: dict = {}
         self._lock = threading.Lock()
@@ -157,18 +161,29 @@ class Heartbeat:
             self._thread = None
 
 
+def _fields(spec: dict, interruptions: int) -> dict:
+    return {k: (v(interruptions) if callable(v) else v) for k, v in spec.items()}
+
+
+def _fail(model, pk: int, interruptions: int, failed: dict) -> None:
+    model.objects.filter(pk=pk).update(
+        state=model.State.FAILED, interruptions=interruptions, finished_at=timezone.now(),
+        **_fields(failed, interruptions),
+    )
+    logger.warning("%s %s interrupted %d times: failed", model.__name__, pk, interruptions)
+
+
 def requeue_stale(model: type[Model], *, task_name: str, kwarg: str, requeued: dict,
                   failed: dict, batch: int = 100) -> dict[str, int]:
     """Re-queue the running rows of `model` whose heartbeat is older than JOB_STALE_AFTER
     (their worker died), counting each in `interruptions`; a row interrupted
     JOB_MAX_INTERRUPTIONS times fails instead. `requeued`/`failed`: the other fields to set
-    (a message, the error in Chinese). Each row in its own transaction, locked and checked
-    again, so two sweeps never re-queue one row twice."""
+    (values or functions of the count: a message, the error in Chinese). Each row in its
+    own transaction, locked and checked again, so two sweeps never re-queue one row twice."""
     from .outbox import enqueue
 
     now = timezone.now()
     cutoff = now - stale_after()
-    limit = settings.JOB_MAX_INTERRUPTIONS
     counts = {"requeued": 0, "failed": 0}
     ids = list(_stale_running(model, cutoff).order_by("pk").values_list("pk", flat=True)[:batch])
     for pk in ids:
@@ -182,21 +197,37 @@ def requeue_stale(model: type[Model], *, task_name: str, kwarg: str, requeued: d
             if row is None:  # finished meanwhile, heard of again, or another sweep has it
                 continue
             interruptions = row.interruptions + 1
-            if interruptions >= limit:
-                model.objects.filter(pk=pk).update(
-                    state=model.State.FAILED, interruptions=interruptions, finished_at=now,
-                    **{k: (v(interruptions) if callable(v) else v) for k, v in failed.items()},
-                )
+            if interruptions >= settings.JOB_MAX_INTERRUPTIONS:
+                _fail(model, pk, interruptions, failed)
                 counts["failed"] += 1
-                logger.warning("%s %s interrupted %d times: failed", model.__name__, pk,
-                               interruptions)
                 continue
             model.objects.filter(pk=pk).update(
-                state=model.State.QUEUED, interruptions=F("interruptions") + 1, heartbeat_at=now,
-                **{k: (v(interruptions) if callable(v) else v) for k, v in requeued.items()},
+                state=model.State.QUEUED, interruptions=interruptions, heartbeat_at=now,
+                **_fields(requeued, interruptions),
             )
             enqueue(task_name, **{kwarg: pk})
             counts["requeued"] += 1
             logger.warning("%s %s interrupted (no heartbeat since %s): re-queued",
                            model.__name__, pk, last_sign_of_life(row))
     return counts
+
+
+def resume_found_running(model: type[Model], pk: int, *, failed: dict) -> bool:
+    """A task that finds its row already running runs the message of a run that died: the
+    broker redelivered it (a pool process was killed and `task_reject_on_worker_lost`
+    put the message back at once, or the visibility timeout ran out). Counted as an
+    interruption, so that a job which kills its worker every time (out of memory) fails
+    after JOB_MAX_INTERRUPTIONS runs instead of looping. Returns whether to run it."""
+    with transaction.atomic():
+        row = model.objects.select_for_update().filter(pk=pk, state=model.State.RUNNING).first()
+        if row is None:
+            return True
+        interruptions = row.interruptions + 1
+        if interruptions >= settings.JOB_MAX_INTERRUPTIONS:
+            _fail(model, pk, interruptions, failed)
+            return False
+        model.objects.filter(pk=pk).update(
+            interruptions=interruptions, heartbeat_at=timezone.now()
+        )
+        logger.warning("%s %s found running (its run died): run again", model.__name__, pk)
+        return True

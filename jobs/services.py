@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from proposals.models import CommitteeRole, Session
 
-from .heartbeat import Heartbeat, requeue_stale
+from .heartbeat import Heartbeat, requeue_stale, resume_found_running
 from .models import Job
 from .outbox import enqueue
 from .retry import TRANSIENT_ERRORS
@@ -19,6 +19,15 @@ from .retry import TRANSIENT_ERRORS
 logger = logging.getLogger(__name__)
 
 RUN_TASK = "jobs.run"
+
+# A job whose worker died JOB_MAX_INTERRUPTIONS times (jobs.heartbeat) fails with this.
+JOB_FAILED_INTERRUPTED = {
+    "message": lambda n: _("任务失败。"),
+    "error": lambda n: _(
+        "任务运行中后台工作进程停止，已中断%(n)d次，不再自动重试。"
+        "请稍后重新发起；如仍失败，请联系系统管理员。"
+    ) % {"n": n},
+}
 
 
 class Progress:
@@ -116,9 +125,10 @@ def session_export_start(*, session: Session, kind: str, actor) -> Job:
 
 def job_run(*, job_id: int) -> str:
     """Run a job once. A finished job is left alone; a job found `running` was taken by a
-    worker that died (acks_late redelivers it) and runs again from the start."""
+    worker that died (acks_late redelivers it) and runs again from the start, counted as an
+    interruption; the JOB_MAX_INTERRUPTIONS-th fails it."""
     now = timezone.now()
-    Job.objects.filter(pk=job_id, state=Job.State.QUEUED).update(
+    claimed = Job.objects.filter(pk=job_id, state=Job.State.QUEUED).update(
         state=Job.State.RUNNING, started_at=now, heartbeat_at=now, progress=0, error=""
     )
     job = Job.objects.filter(pk=job_id).first()
@@ -127,6 +137,8 @@ def job_run(*, job_id: int) -> str:
         return "missing"
     if job.is_finished:
         return job.state
+    if not claimed and not resume_found_running(Job, job_id, failed=JOB_FAILED_INTERRUPTED):
+        return Job.State.FAILED
     runner = _runners().get(job.kind)
     try:
         if runner is None:
@@ -175,11 +187,5 @@ def jobs_requeue_stale() -> dict[str, int]:
                 "上次运行中断（后台工作进程停止），已自动重新排队，第%(n)d次重试。"
             ) % {"n": n},
         },
-        failed={
-            "message": _("任务失败。"),
-            "error": lambda n: _(
-                "任务运行中后台工作进程停止，已中断%(n)d次，不再自动重试。"
-                "请稍后重新发起；如仍失败，请联系系统管理员。"
-            ) % {"n": n},
-        },
+        failed=JOB_FAILED_INTERRUPTED,
     )
