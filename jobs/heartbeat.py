@@ -64,7 +64,7 @@ def interrupted_message(obj) -> str:
             "已中断%(n)d次，系统将不再自动重试，稍后把它标记为失败。"
         ) % {"n": obj.interruptions + 1}
     return happened + _(
-        "系统将在1分钟内自动重新开始（第%(n)d次重试，最多%(max)d次），无需重新发起。"
+        "系统将在1分钟内自动重新排队，从头再做一遍（第%(n)d次重试，最多%(max)d次），无需重新发起。"
     ) % {"n": obj.interruptions + 1, "max": settings.JOB_MAX_INTERRUPTIONS - 1}
 
 

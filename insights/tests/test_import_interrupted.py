@@ -100,7 +100,7 @@ def test_the_page_says_the_import_was_interrupted_and_what_comes_next(record, cl
     url = reverse("insights:import_detail", args=[record.pk])
     page = client.get(url).content.decode()
     assert "已中断" in page and "后台工作进程已停止响应" in page
-    assert "系统将在1分钟内自动重新开始" in page
+    assert "系统将在1分钟内自动重新排队" in page
 
     importing.imports_requeue_stale()
     page = client.get(url).content.decode()

@@ -46,8 +46,9 @@ def test_it_shows_a_running_job_not_heard_of_as_interrupted(client):
     status = client.get(reverse("jobs:status", args=[job.pk])).json()
     assert status["state_display"] == "已中断" and status["interrupted"] is True
     assert "后台工作进程已停止响应" in status["message"]
-    assert "自动重新开始（第1次重试，最多2次）" in status["message"]
+    assert "自动重新排队，从头再做一遍（第1次重试，最多2次）" in status["message"]
     assert "已中断" in client.get(reverse("jobs:detail", args=[job.pk])).content.decode()
+    assert "已中断" in client.get(reverse("jobs:list")).content.decode()
 
 
 @time_machine.travel(NOW, tick=False)

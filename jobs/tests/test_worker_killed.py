@@ -179,9 +179,9 @@ def test_it_finishes_a_killed_workers_import_and_job_exactly_once(workers, clien
     _wait("the killed worker's work is stale", silent_for_stale_after, deadline, workers)
     client.force_login(clerk)
     status = client.get(reverse("jobs:status", args=[job.pk])).json()
-    assert status["state_display"] == "已中断" and "自动重新开始" in status["message"]
+    assert status["state_display"] == "已中断" and "自动重新排队" in status["message"]
     page = client.get(reverse("insights:import_detail", args=[record.pk])).content.decode()
-    assert "已中断" in page and "自动重新开始" in page
+    assert "已中断" in page and "自动重新排队" in page
 
     workers.start()
     from config.celery import app
