@@ -459,9 +459,12 @@ def _import_checked(record: ProposalImport, running: str) -> dict | None:
                     actor=record.owner,
                     progress=lambda percent: beat.report(progress=int(percent)),
                 )
-                # In the same transaction as the rows; touches only a running import (one
-                # that another run of it finished is left as it is).
-                ProposalImport.objects.filter(pk=record_id, state=running).update(
+                # In the same transaction as the rows. Also when the sweep re-queued it
+                # meanwhile (its worker was slow, not dead): the re-run then finds it done.
+                # One that another run of it finished is left as it is.
+                ProposalImport.objects.filter(
+                    pk=record_id, state__in=[running, ProposalImport.State.QUEUED]
+                ).update(
                     state=ProposalImport.State.DONE,
                     progress=100,
                     imported_count=len(created),

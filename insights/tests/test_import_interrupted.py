@@ -77,6 +77,25 @@ def test_a_run_killed_after_writing_the_rows_leaves_nothing_and_reruns_once(
     assert numbers(record) == [1, 2, 3, 4, 5]
 
 
+def test_an_import_requeued_while_its_worker_was_only_slow_is_done_once(record, monkeypatch):
+    real = importing.import_rows
+
+    def rows_then_requeued_by_the_sweep(**kwargs):
+        created = real(**kwargs)
+        ProposalImport.objects.filter(pk=record.pk).update(
+            state=ProposalImport.State.QUEUED, interruptions=1
+        )
+        return created
+
+    ProposalImport.objects.filter(pk=record.pk).update(state=ProposalImport.State.QUEUED)
+    monkeypatch.setattr(importing, "import_rows", rows_then_requeued_by_the_sweep)
+    assert importing.import_run(record_id=record.pk) == ProposalImport.State.DONE
+    monkeypatch.setattr(importing, "import_rows", real)
+    assert importing.import_run(record_id=record.pk) == ProposalImport.State.DONE  # re-queued
+    record.refresh_from_db()
+    assert record.imported_count == 5 and numbers(record) == [1, 2, 3, 4, 5]
+
+
 def test_the_sweep_requeues_an_import_whose_worker_died(
     record, django_capture_on_commit_callbacks
 ):
