@@ -61,7 +61,7 @@ def interrupted_message(obj) -> str:
     happened = _("后台工作进程已停止响应（超过%(m)d分钟没有进度）。") % {"m": minutes}
     if obj.interruptions + 1 >= settings.JOB_MAX_INTERRUPTIONS:
         return happened + _(
-            "已中断%(n)d次，系统将不再自动重试，稍后把它标记为失败。"
+            "已中断%(n)d次，不再自动重试，1分钟内将标记为失败。"
         ) % {"n": obj.interruptions + 1}
     return happened + _(
         "系统将在1分钟内自动重新排队，从头再做一遍（第%(n)d次重试，最多%(max)d次），无需重新发起。"

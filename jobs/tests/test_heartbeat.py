@@ -52,6 +52,15 @@ def test_it_shows_a_running_job_not_heard_of_as_interrupted(client):
 
 
 @time_machine.travel(NOW, tick=False)
+def test_it_says_when_an_interrupted_job_will_not_be_tried_again(client):
+    job = running_job(silent_for=dt.timedelta(minutes=4), interruptions=2)
+    client.force_login(job.owner)
+    status = client.get(reverse("jobs:status", args=[job.pk])).json()
+    assert status["state_display"] == "已中断"
+    assert "已中断3次，不再自动重试，1分钟内将标记为失败。" in status["message"]
+
+
+@time_machine.travel(NOW, tick=False)
 def test_it_shows_a_job_heard_of_lately_as_running(client):
     job = running_job(silent_for=dt.timedelta(minutes=2))
     client.force_login(job.owner)
