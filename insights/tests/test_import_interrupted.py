@@ -151,3 +151,26 @@ def test_an_import_interrupted_three_times_fails_without_rows(record):
         "导入过程中后台工作进程停止，已中断3次，不再自动重试，未写入任何数据。"
     )
     assert numbers(record) == []
+
+
+def test_a_transient_error_in_a_worker_queues_the_import_for_its_retry(record, monkeypatch):
+    """Not an interruption: the task's retry finds it queued, not running."""
+    from django.db import OperationalError
+
+    real = importing.import_check
+
+    def database_restarting(**kwargs):
+        raise OperationalError("the database system is starting up")
+
+    monkeypatch.setattr("jobs.heartbeat.in_worker", lambda: True)
+    monkeypatch.setattr(importing, "import_check", database_restarting)
+    ProposalImport.objects.filter(pk=record.pk).update(state=ProposalImport.State.QUEUED)
+    with pytest.raises(OperationalError):
+        importing.import_run(record_id=record.pk)
+    record.refresh_from_db()
+    assert record.state == ProposalImport.State.QUEUED
+
+    monkeypatch.setattr(importing, "import_check", real)
+    assert importing.import_run(record_id=record.pk) == ProposalImport.State.DONE
+    record.refresh_from_db()
+    assert record.interruptions == 0 and numbers(record) == [1, 2, 3, 4, 5]
