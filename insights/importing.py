@@ -399,35 +399,101 @@ def import_rows(
     return created
 
 
+# An import whose worker died JOB_MAX_INTERRUPTIONS times (jobs.heartbeat) fails with this.
+IMPORT_FAILED_INTERRUPTED = {
+    "error": lambda n: _(
+        "导入过程中后台工作进程停止，已中断%(n)d次，不再自动重试，未写入任何数据。"
+        "请稍后重新上传；如仍失败，请联系系统管理员。"
+    ) % {"n": n},
+}
+
+
 def import_run(*, record_id: int) -> str:
     """Import a checked upload (run inline, or by the worker for large files). Runs again
-    safely: a finished import is left alone, and the rows go in one transaction."""
+    safely: a finished import is left alone, and the rows and the 已导入 state are written
+    in one transaction, so an import whose worker was killed (re-queued by
+    `imports_requeue_stale`) either finds everything written or nothing."""
+    from jobs.heartbeat import in_worker, resume_found_running
+    from jobs.retry import TRANSIENT_ERRORS
+
     record = ProposalImport.objects.select_related("session").get(pk=record_id)
     if record.is_finished:
         return record.state
-    ProposalImport.objects.filter(pk=record_id).update(
-        state=ProposalImport.State.RUNNING, progress=0
-    )
-    check = import_check(session=record.session, data=bytes(record.content))
-    try:
-        if not check.ok:
-            raise ValidationError([p["message"] for p in check.problems])
-        created = import_rows(session=record.session, rows=check.rows, actor=record.owner)
-    except ValidationError as exc:
-        ProposalImport.objects.filter(pk=record_id, state=ProposalImport.State.RUNNING).update(
-            state=ProposalImport.State.FAILED,
-            problems=check.problems,
-            error="\n".join(exc.messages),
-            finished_at=timezone.now(),
-        )
+    running = ProposalImport.State.RUNNING
+    if record.state == running and not resume_found_running(
+        ProposalImport, record_id, failed=IMPORT_FAILED_INTERRUPTED
+    ):
         return ProposalImport.State.FAILED
-    ProposalImport.objects.filter(pk=record_id, state=ProposalImport.State.RUNNING).update(
-        state=ProposalImport.State.DONE,
-        progress=100,
-        imported_count=len(created),
-        finished_at=timezone.now(),
+    finished = (ProposalImport.State.DONE, ProposalImport.State.FAILED)
+    ProposalImport.objects.filter(pk=record_id).exclude(state__in=finished).update(
+        state=running, progress=0, heartbeat_at=timezone.now()
     )
-    return ProposalImport.State.DONE
+    try:
+        failed_fields = _import_checked(record, running)
+    except TRANSIENT_ERRORS:
+        if in_worker():  # the task is retried: it starts again from the queue
+            ProposalImport.objects.filter(pk=record_id, state=running).update(
+                state=ProposalImport.State.QUEUED
+            )
+        raise
+    if failed_fields:
+        ProposalImport.objects.filter(pk=record_id, state=running).update(**failed_fields)
+    return ProposalImport.objects.values_list("state", flat=True).get(pk=record_id)
+
+
+def _import_checked(record: ProposalImport, running: str) -> dict | None:
+    """Check the upload again and write its rows and its 已导入 state in one transaction;
+    returns the fields of its failure, if it failed."""
+    from jobs.heartbeat import Heartbeat
+
+    record_id = record.pk
+    with Heartbeat(ProposalImport, record_id) as beat:
+        check = import_check(session=record.session, data=bytes(record.content))
+        beat.report(progress=10)
+        try:
+            if not check.ok:
+                raise ValidationError([p["message"] for p in check.problems])
+            with transaction.atomic():
+                created = import_rows(
+                    session=record.session,
+                    rows=check.rows,
+                    actor=record.owner,
+                    progress=lambda percent: beat.report(progress=int(percent)),
+                )
+                # In the same transaction as the rows. Also when the sweep re-queued it
+                # meanwhile (its worker was slow, not dead): the re-run then finds it done.
+                # One that another run of it finished is left as it is.
+                ProposalImport.objects.filter(
+                    pk=record_id, state__in=[running, ProposalImport.State.QUEUED]
+                ).update(
+                    state=ProposalImport.State.DONE,
+                    progress=100,
+                    imported_count=len(created),
+                    finished_at=timezone.now(),
+                )
+        except ValidationError as exc:
+            return {
+                "state": ProposalImport.State.FAILED,
+                "problems": check.problems,
+                "error": "\n".join(exc.messages),
+                "finished_at": timezone.now(),
+            }
+    return None
+
+
+def imports_requeue_stale() -> dict[str, int]:
+    """Re-queue the background imports whose worker died (no heartbeat for
+    JOB_STALE_AFTER); one interrupted JOB_MAX_INTERRUPTIONS times fails. Every minute
+    (celery beat)."""
+    from jobs.heartbeat import requeue_stale
+
+    return requeue_stale(
+        ProposalImport,
+        task_name="insights.import_run",
+        kwarg="record_id",
+        requeued={"progress": 0},
+        failed=IMPORT_FAILED_INTERRUPTED,
+    )
 
 
 def import_confirm(*, record: ProposalImport, actor) -> ProposalImport:

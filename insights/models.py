@@ -46,6 +46,10 @@ class ProposalImport(models.Model):
     error = models.TextField(_("错误信息"), blank=True)
     created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    # Written while a worker imports (jobs.heartbeat): an import not heard of for
+    # JOB_STALE_AFTER lost its worker and is re-queued, at most JOB_MAX_INTERRUPTIONS times.
+    heartbeat_at = models.DateTimeField(_("最近心跳"), null=True, blank=True)
+    interruptions = models.PositiveSmallIntegerField(_("中断次数"), default=0)
 
     class Meta:
         verbose_name = _("提案导入")
@@ -58,3 +62,10 @@ class ProposalImport(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.state in (self.State.DONE, self.State.FAILED)
+
+    @property
+    def is_interrupted(self) -> bool:
+        """Importing, but its worker has not been heard of for JOB_STALE_AFTER."""
+        from jobs.heartbeat import is_stale
+
+        return is_stale(self)

@@ -11,3 +11,9 @@ from . import importing
 def import_run(record_id: int) -> str:
     """Import a checked upload. Idempotent: a finished import is not run again."""
     return importing.import_run(record_id=record_id)
+
+
+@shared_task(name="insights.sweep_stale_imports", **TASK_OPTIONS)
+def sweep_stale_imports() -> dict[str, int]:
+    """Every minute (celery beat): re-queue the imports whose worker died."""
+    return importing.imports_requeue_stale()

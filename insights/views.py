@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from jobs import services as job_services
+from jobs.heartbeat import interrupted_message
 from jobs.models import Job
 from proposals import selectors
 from proposals.models import Session, Unit
@@ -219,10 +220,17 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     preview = (
         importing.import_preview(record) if record.state == ProposalImport.State.CHECKED else None
     )
+    # A background import whose worker died shows so at once; the sweep re-queues it.
+    interrupted = interrupted_message(record) if record.is_interrupted else ""
     return render(
         request,
         "insights/import_detail.html",
-        {"record": record, "background_rows": importing.BACKGROUND_ROWS, "preview": preview},
+        {
+            "record": record,
+            "background_rows": importing.BACKGROUND_ROWS,
+            "preview": preview,
+            "interrupted": interrupted,
+        },
     )
 
 

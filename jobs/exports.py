@@ -3,6 +3,7 @@
 import datetime as dt
 import functools
 import tempfile
+import time
 import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -125,4 +126,10 @@ def selftest(job: Job, progress) -> tuple[str, File]:
     n = int(job.params.get("n", 1000))
     total = sum(i * i for i in range(n + 1))
     progress(50, _("计算中……"))
+    # A test that kills the worker mid-job keeps its first run going this long.
+    seconds = 0 if job.interruptions else float(job.params.get("seconds", 0))
+    steps = int(seconds * 10)
+    for step in range(steps):
+        time.sleep(seconds / steps)
+        progress(50 + 49 * step / steps)
     return "selftest.txt", ContentFile(f"{total}\n".encode(), name="selftest.txt")

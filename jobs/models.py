@@ -61,6 +61,10 @@ class Job(models.Model):
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
     finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+    # Written while it runs (jobs.heartbeat): a running job not heard of for
+    # JOB_STALE_AFTER lost its worker and is re-queued, at most JOB_MAX_INTERRUPTIONS times.
+    heartbeat_at = models.DateTimeField(_("最近心跳"), null=True, blank=True)
+    interruptions = models.PositiveSmallIntegerField(_("中断次数"), default=0)
 
     class Meta:
         verbose_name = _("后台任务")
@@ -78,6 +82,13 @@ class Job(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.state in (self.State.DONE, self.State.FAILED)
+
+    @property
+    def is_interrupted(self) -> bool:
+        """Running, but its worker has not been heard of for JOB_STALE_AFTER."""
+        from .heartbeat import is_stale
+
+        return is_stale(self)
 
 
 class OutboxMessage(models.Model):

@@ -17,3 +17,9 @@ def flush_outbox() -> int:
     """Every minute (celery beat): publish what could not be queued while the broker was
     down."""
     return outbox.flush_outbox()
+
+
+@shared_task(name="jobs.sweep_stale", **TASK_OPTIONS)
+def sweep_stale() -> dict[str, int]:
+    """Every minute (celery beat): re-queue the running jobs whose worker died."""
+    return services.jobs_requeue_stale()

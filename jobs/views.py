@@ -5,11 +5,13 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from proposals.models import CommitteeRole, Session
 
 from . import services
+from .heartbeat import interrupted_message
 from .models import Job
 
 
@@ -31,12 +33,15 @@ def _get_job_for_user(user, pk: int) -> Job:
 
 
 def _status(job: Job) -> dict:
+    # A running job whose worker died shows so at once; the sweep re-queues it (heartbeat).
+    interrupted = job.is_interrupted
     return {
         "id": job.pk,
         "state": job.state,
-        "state_display": job.get_state_display(),
+        "state_display": _("已中断") if interrupted else job.get_state_display(),
+        "interrupted": interrupted,
         "progress": job.progress,
-        "message": job.message,
+        "message": interrupted_message(job) if interrupted else job.message,
         "error": job.error if job.state == Job.State.FAILED else "",
         "download_url": (
             reverse("jobs:download", args=[job.pk])

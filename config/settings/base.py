@@ -149,6 +149,11 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_connect_timeout": 1,
     "socket_timeout": 5,
     "max_retries": 0,
+    # Redis hands an unacknowledged message (acks_late) to another worker after this many
+    # seconds: longer than the longest job (a province's 汇编 takes minutes) and than the
+    # longest retry countdown (retry_backoff_max, 600 s), or a job still running would be
+    # run twice. A killed worker's job does not wait for it: see JOB_STALE_AFTER.
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=2 * 60 * 60),
 }
 CELERY_TASK_PUBLISH_RETRY = False
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", default="celery")
@@ -158,11 +163,22 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=7, minute=0),  # CELERY_TIMEZONE: Asia/Shanghai
     },
     "outbox-flush": {"task": "jobs.flush_outbox", "schedule": 60.0},
+    # Jobs and imports whose worker died (no heartbeat for JOB_STALE_AFTER): re-queued.
+    "stale-jobs-sweep": {"task": "jobs.sweep_stale", "schedule": 60.0},
+    "stale-imports-sweep": {"task": "insights.sweep_stale_imports", "schedule": 60.0},
     "form-tokens-purge-daily": {
         "task": "proposals.purge_form_tokens",
         "schedule": crontab(hour=3, minute=0),
     },
 }
+
+# A running job (jobs.heartbeat) records a heartbeat with its progress and at least every
+# JOB_HEARTBEAT_SECONDS; one not heard of for JOB_STALE_AFTER seconds lost its worker: its
+# page says 已中断 and the sweep above re-queues it, until it has been interrupted
+# JOB_MAX_INTERRUPTIONS times, when it fails. Keep JOB_STALE_AFTER several heartbeats long.
+JOB_HEARTBEAT_SECONDS = env.float("JOB_HEARTBEAT_SECONDS", default=30.0)
+JOB_STALE_AFTER = env.float("JOB_STALE_AFTER", default=180.0)
+JOB_MAX_INTERRUPTIONS = env.int("JOB_MAX_INTERRUPTIONS", default=3)
 
 EMAIL_CONFIG = env.email("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
