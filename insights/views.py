@@ -14,12 +14,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from jobs import services as job_services
 from jobs.models import Job
-from proposals import selectors
+from proposals import access
 from proposals.models import Session, Unit
 
 from . import importing, stats, xlsx
 from . import search as search_module
-from .access import manages_committee, own_units_in, sessions_visible_to
 from .charts import bar_chart
 from .forms import ImportUploadForm, SearchForm
 from .models import ProposalImport
@@ -34,7 +33,7 @@ def _xlsx_response(filename: str, data: bytes) -> HttpResponse:
 
 def _get_session(request: HttpRequest, session_id: int | None) -> Session:
     """A session of the person's committees (404 otherwise); the current one by default."""
-    sessions = sessions_visible_to(request.user).select_related("committee")
+    sessions = access.sessions_visible_to(request.user).select_related("committee")
     if session_id is None:
         session = sessions.filter(is_current=True).first() or sessions.first()
         if session is None:
@@ -55,14 +54,14 @@ def _dashboard_scope(request: HttpRequest, session: Session) -> tuple[Unit | Non
     """(unit filter, units allowed in the ranking). Staff of the committee see every unit;
     a unit's people see only their own unit's figures (another unit → 403)."""
     unit_id = _unit_param(request.GET.get("unit"))
-    if manages_committee(request.user, session.committee_id):
+    if access.manages_committee(request.user, session.committee_id):
         if unit_id is None:
             return None, None
         unit = Unit.objects.filter(committee_id=session.committee_id, pk=unit_id).first()
         if unit is None:
             raise Http404
         return unit, None
-    own = list(own_units_in(request.user, session.committee_id))
+    own = list(access.own_units_in(request.user, session.committee_id))
     if not own:
         raise PermissionDenied
     if unit_id is None:
@@ -130,7 +129,7 @@ def dashboard(request: HttpRequest, session_id: int | None = None) -> HttpRespon
             "board": board,
             "charts": charts,
             "definitions": stats.DEFINITIONS,
-            "sessions": sessions_visible_to(request.user).select_related("committee"),
+            "sessions": access.sessions_visible_to(request.user).select_related("committee"),
             "unit_choices": unit_choices,
             "all_units_allowed": own_units is None,
         },
@@ -183,7 +182,7 @@ def export_replies(request: HttpRequest, session_id: int) -> HttpResponse:
 def _get_import(request: HttpRequest, pk: int) -> ProposalImport:
     record = get_object_or_404(
         ProposalImport.objects.select_related("session__committee").filter(
-            session__in=selectors.sessions_managed_by(request.user)
+            session__in=access.sessions_managed_by(request.user)
         ),
         pk=pk,
     )
@@ -193,7 +192,7 @@ def _get_import(request: HttpRequest, pk: int) -> ProposalImport:
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_upload(request: HttpRequest) -> HttpResponse:
-    sessions = selectors.sessions_managed_by(request.user).select_related("committee")
+    sessions = access.sessions_managed_by(request.user).select_related("committee")
     if not sessions.exists():
         raise PermissionDenied
     form = ImportUploadForm(request.POST or None, request.FILES or None, sessions=sessions)
@@ -231,7 +230,7 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def import_template(request: HttpRequest, session_id: int) -> HttpResponse:
     """The import template of one session the clerk manages; its sample row imports into
     that session as it is (see importing.example_row)."""
-    session = get_object_or_404(selectors.sessions_managed_by(request.user), pk=session_id)
+    session = get_object_or_404(access.sessions_managed_by(request.user), pk=session_id)
     response = HttpResponse(
         importing.template_bytes(session),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -264,7 +263,7 @@ def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def search(request: HttpRequest) -> HttpResponse:
-    sessions = sessions_visible_to(request.user).select_related("committee")
+    sessions = access.sessions_visible_to(request.user).select_related("committee")
     form = SearchForm(request.GET or None, sessions=sessions)
     results, error = None, ""
     if form.is_valid() and form.cleaned_data["q"].strip():
@@ -286,9 +285,9 @@ def similar_fragment(request: HttpRequest, pk: int) -> HttpResponse:
     session's index had to be built (see insights.panels.similar_panel). Empty when
     there is nothing to show."""
     proposal = get_object_or_404(
-        selectors.proposals_visible_to(request.user).select_related("session"), pk=pk
+        access.proposals_visible_to(request.user).select_related("session"), pk=pk
     )
-    if not selectors.can_manage_proposal(request.user, proposal):
+    if not access.can_manage_proposal(request.user, proposal):
         raise PermissionDenied
     context = similar_context(request, proposal)
     if context is None:

@@ -11,9 +11,9 @@ from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
 
 from insights import xlsx
-from insights.access import replies_visible_to, sessions_visible_to
-from proposals import selectors
+from proposals import access
 from proposals.models import Session
+from replies.access import replies_readable_by
 
 from .models import Job
 
@@ -21,7 +21,7 @@ from .models import Job
 def _session(job: Job) -> Session:
     """The job's session, if the owner may still see it (access may have been taken away
     between the click and the run)."""
-    session = sessions_visible_to(job.owner).filter(pk=job.params.get("session_id")).first()
+    session = access.sessions_visible_to(job.owner).filter(pk=job.params.get("session_id")).first()
     if session is None:
         raise PermissionDenied(_("届次不存在，或发起人已无权查看该届次。"))
     return session
@@ -33,17 +33,17 @@ def _file(filename: str, data: bytes) -> tuple[str, File]:
 
 def proposals_export(job: Job, progress) -> tuple[str, File]:
     session = _session(job)
-    proposals = selectors.proposals_visible_to(job.owner).filter(session=session)
+    proposals = access.proposals_visible_to(job.owner).filter(session=session)
     return _file(*xlsx.proposals_workbook(proposals, name=session.name, progress=progress))
 
 
 def assignments_export(job: Job, progress) -> tuple[str, File]:
     session = _session(job)
-    assignments = selectors.assignments_visible_to(job.owner).filter(proposal__session=session)
+    assignments = access.assignments_visible_to(job.owner).filter(proposal__session=session)
     return _file(*xlsx.assignments_workbook(assignments, name=session.name, progress=progress))
 
 
 def replies_export(job: Job, progress) -> tuple[str, File]:
     session = _session(job)
-    replies = replies_visible_to(job.owner).filter(proposal__session=session)
+    replies = replies_readable_by(job.owner).filter(proposal__session=session)
     return _file(*xlsx.replies_workbook(replies, name=session.name, progress=progress))

@@ -9,7 +9,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from proposals.models import CommitteeRole, Session
+from proposals import access
+from proposals.models import Session
 
 from .models import Job
 from .outbox import enqueue
@@ -64,11 +65,8 @@ def job_create(*, kind: str, owner, committee=None, unit=None, params: dict | No
 
 
 def can_start_session_compilation(user, session: Session) -> bool:
-    if not user.is_authenticated:
-        return False
-    return user.is_superuser or CommitteeRole.objects.filter(
-        user=user, committee_id=session.committee_id
-    ).exists()
+    """The committee's clerks and administrators compile its sessions (届次汇编)."""
+    return access.sessions_managed_by(user).filter(pk=session.pk).exists()
 
 
 def session_compilation_start(*, session: Session, actor) -> Job:
@@ -92,9 +90,7 @@ SESSION_EXPORT_KINDS = (
 def can_export_session(user, session: Session) -> bool:
     """The statistics page's rule: committee staff and the people of the committee's units
     may export the session's lists (each gets the rows they may see)."""
-    from insights.access import sessions_visible_to
-
-    return sessions_visible_to(user).filter(pk=session.pk).exists()
+    return access.sessions_visible_to(user).filter(pk=session.pk).exists()
 
 
 def session_export_start(*, session: Session, kind: str, actor) -> Job:

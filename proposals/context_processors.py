@@ -23,6 +23,6 @@ def navigation(request: HttpRequest) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    from . import selectors
+    from . import access
 
-    return {"nav_is_clerk": SimpleLazyObject(lambda: selectors.is_clerk(user))}
+    return {"nav_is_clerk": SimpleLazyObject(lambda: access.is_clerk(user))}

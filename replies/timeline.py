@@ -1,10 +1,6 @@
 """Replies and feedback on the proposal's timeline (proposals.timeline.SOURCES), in words a
 clerk reads: 已签发 with its 文号, 签发人 and 成文日期; not the fields a signature is made of."""
 
-from django.db.models import Q
-
-from proposals import selectors as proposal_selectors
-
 from . import selectors
 from .models import Feedback, Reply
 
@@ -18,10 +14,7 @@ _VALUE_FIELDS = {"review_comment", "category", "disclosure"}
 
 
 def _visible(proposal, user):
-    units = proposal_selectors.units_of(user).values("pk")
-    return selectors.replies_of_proposal(proposal=proposal, user=user).filter(
-        Q(unit__in=units) | Q(state__in=["signed", "sent"])
-    )
+    return selectors.replies_of_proposal(proposal=proposal, user=user)
 
 
 def _returned_for_revision(record) -> bool:

@@ -98,6 +98,9 @@ class Assignment(models.Model):
     objects = AssignmentQuerySet.as_manager()
 
     OPEN_STATES = (State.ASSIGNED, State.IN_PROGRESS)
+    # The roles that answer the proposer with a reply letter (co-handling units write a
+    # section for the lead's letter instead).
+    ANSWERING_ROLES = (Role.LEAD, Role.SPLIT)
 
     class Meta:
         verbose_name = _("交办")
@@ -152,7 +155,7 @@ class Assignment(models.Model):
     @property
     def answers_proposer(self) -> bool:
         """Lead and split units write a reply letter; co-handling units write a section."""
-        return self.role in (self.Role.LEAD, self.Role.SPLIT)
+        return self.role in self.ANSWERING_ROLES
 
 
 class Task(models.Model):

@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from .. import selectors
+from .. import access, selectors
 
 DUE_SOON_DAYS = 7
 WORK_LIST_ROWS = 50
@@ -20,8 +20,8 @@ def home(request: HttpRequest) -> HttpResponse:
     """Each person lands on their own work list: clerks on the proposal list, unit people
     on their unit's open assignments."""
     user = request.user
-    units = list(selectors.units_of(user))
-    if selectors.is_clerk(user) and not units:
+    units = list(access.units_of(user))
+    if access.is_clerk(user) and not units:
         return redirect("proposals:proposal_list")
     today = timezone.localdate()
     soon = today + dt.timedelta(days=DUE_SOON_DAYS)
@@ -44,7 +44,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "assignments": assignments,
         "open_total": totals["total"],
         "tasks": selectors.open_tasks_of(user)[:50],
-        "is_clerk": selectors.is_clerk(user),
+        "is_clerk": access.is_clerk(user),
         "overdue_count": totals["overdue"],
         "due_soon_count": totals["due_soon"],
     }

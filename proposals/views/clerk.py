@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from .. import selectors, services
+from .. import access, selectors, services
 from ..dates import MissingHolidayData
 from ..forms import (
     AssignForm,
@@ -51,12 +51,12 @@ def proposal_list(request: HttpRequest) -> HttpResponse:
     params = request.GET.copy()
     if "session" not in params:
         # Clerks work on the current session; "全部届次" is one choice away.
-        current = selectors.sessions_managed_by(user).filter(is_current=True).first()
+        current = access.sessions_managed_by(user).filter(is_current=True).first()
         if current is not None:
             params["session"] = str(current.pk)
     form = ProposalFilterForm(params, user=user)
     proposals = (
-        selectors.proposals_managed_by(user)
+        access.proposals_managed_by(user)
         .select_related("session", "lead_proposer")
         .prefetch_related(
             Prefetch(
@@ -145,7 +145,7 @@ def _detail_context(request: HttpRequest, proposal: Proposal, **forms) -> dict:
     """Everything the proposal page shows; action views re-render it with a bound form."""
     user = request.user
     assignments = proposal.assignments.select_related("unit").in_reading_order()
-    units = selectors.units_assignable_by(user).filter(
+    units = access.units_assignable_by(user).filter(
         committee_id=proposal.session.committee_id
     )
     extension_requests = ExtensionRequest.objects.filter(
@@ -155,7 +155,7 @@ def _detail_context(request: HttpRequest, proposal: Proposal, **forms) -> dict:
         assignment__proposal=proposal
     ).select_related("assignment__unit", "suggested_unit", "requested_by", "new_assignment")
     sections = (
-        selectors.sections_visible_to(user)
+        access.sections_visible_to(user)
         .filter(assignment__proposal=proposal)
         .select_related("assignment__unit")
     )
@@ -288,7 +288,7 @@ def _rows_without_due_date(formset) -> bool:
 @login_required
 def proposal_assign(request: HttpRequest, pk: int) -> HttpResponse:
     proposal = get_proposal_for_clerk(request, pk)
-    units = selectors.units_assignable_by(request.user).filter(
+    units = access.units_assignable_by(request.user).filter(
         committee_id=proposal.session.committee_id
     )
     today = timezone.localdate()
@@ -385,7 +385,7 @@ def extension_decide(request: HttpRequest, pk: int, request_pk: int) -> HttpResp
 def reassignment_decide(request: HttpRequest, pk: int, request_pk: int) -> HttpResponse:
     proposal = get_proposal_for_clerk(request, pk)
     req = get_object_or_404(ReassignmentRequest, pk=request_pk, assignment__proposal=proposal)
-    units = selectors.units_assignable_by(request.user).filter(
+    units = access.units_assignable_by(request.user).filter(
         committee_id=proposal.session.committee_id
     )
     form = ReassignmentDecideForm(request.POST, units=units)

@@ -24,13 +24,13 @@ from insights.similarity import EarlierParagraph, earlier_reply_paragraphs
 from proposals.models import Section
 from proposals.views._access import get_assignment_for_unit
 
-from .. import selectors, services
+from .. import access, selectors, services
 from ..forms import ItemFormSet, ReplyForm, item_initial, split_kind
 from ..models import Reply
 from ..services import ConflictError, DraftingCheckError
 from ..services.checks import answer_classes
 from . import _render
-from ._access import can_compose, get_reply, is_signer
+from ._access import get_reply
 from ._places import item_places, place_findings, place_in_words
 
 PREFIX = "items"
@@ -254,7 +254,7 @@ def _compose_context(request, reply, form, formset, *, dirty=False, findings=Non
         "warning_count": sum(1 for f in (findings or []) if f.severity != "error"),
         "dirty": dirty,
         "sections": _insertable_sections(reply),
-        "is_signer": is_signer(request.user, reply.unit_id),
+        "is_signer": access.can_sign(request.user, reply),
     }
 
 
@@ -404,7 +404,7 @@ def reply_draft_docx(request: HttpRequest, pk: int) -> HttpResponse:
             _("草稿尚不完整，无法生成文件：%(p)s")
             % {"p": "；".join(f"{place_in_words(p)}：{m}" for p, m in exc.problems[:5])},
         )
-        if can_compose(request.user, reply) and reply.state == Reply.State.DRAFT:
+        if access.can_compose(request.user, reply) and reply.state == Reply.State.DRAFT:
             return _back(reply)
         return redirect("replies:detail", pk=reply.pk)
     return _render.docx_response(data, _render.file_name(reply))
