@@ -1,6 +1,7 @@
 """The progress page of a background job, its JSON status and its download."""
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -76,7 +77,10 @@ def job_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def session_compilation_start(request: HttpRequest, session_id: int) -> HttpResponse:
-    # 404, not 403, for another committee's session: an outsider must not learn it exists.
-    session = get_object_or_404(access.sessions_managed_by(request.user), pk=session_id)
+    # 404 for another committee's session (an outsider must not learn it exists); 403 for
+    # the committee's units, who see the session but do not compile it.
+    session = get_object_or_404(access.sessions_visible_to(request.user), pk=session_id)
+    if not services.can_start_session_compilation(request.user, session):
+        raise PermissionDenied
     job = services.session_compilation_start(session=session, actor=request.user)
     return redirect("jobs:detail", pk=job.pk)

@@ -79,6 +79,9 @@ def test_it_starts_the_compilation_for_committee_staff_only(
     url = reverse("jobs:session_compilation", args=[session.pk])
     client.force_login(MembershipFactory(unit__committee=session.committee).user)
     assert client.post(url).status_code == 403
+    # Another committee's clerk is not told that the session exists.
+    client.force_login(CommitteeRoleFactory().user)
+    assert client.post(url).status_code == 404
     assert not Job.objects.exists()
 
     clerk = CommitteeRoleFactory(committee=session.committee).user
