@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Max, Q, QuerySet
 
 from proposals.models import Proposal, Session, Unit
-from replies.models import FROZEN_STATES, Disclosure, Reply, ReplyParagraph
+from replies.models import Disclosure, Reply, ReplyParagraph
 
 CONTENT_CHARS = 3000
 MIN_SCORE = 0.08
@@ -370,13 +370,9 @@ def earlier_sessions(session: Session):
 
 
 def reusable_replies(session: Session, unit: Unit | None = None):
-    """Signed or sent replies of earlier sessions that have not been corrected. Without a
-    unit, only public ones (公开); with one, also that unit's own replies."""
-    replies = Reply.objects.filter(
-        proposal__session__in=earlier_sessions(session),
-        state__in=FROZEN_STATES,
-        superseded_by__isnull=True,
-    )
+    """The replies in force of earlier sessions. Without a unit, only public ones (公开);
+    with one, also that unit's own replies."""
+    replies = Reply.objects.in_force().filter(proposal__session__in=earlier_sessions(session))
     visible = Q(disclosure=Disclosure.PUBLIC)
     if unit is not None:
         visible |= Q(unit=unit)

@@ -491,13 +491,11 @@ def _unit_figures(
             row.feedback = sum(counts.values())
             row.satisfied = sum(n for level, n in counts.items() if level in SATISFIED)
     _count_overdue(rows, overdue)
-    # Current replies (signed or sent, not corrected) by class. Not superseded as an
-    # anti-join: the planner misjudges the reverse one-to-one's IS NULL and probes every
-    # reply (250 ms at 30,000 replies). The assignments are joined once, not also tested
-    # with IN (answering) (24 → 16 ms at 50,000 proposals).
+    # The replies in force by class. The assignments are joined once, not also tested
+    # with IN (answering).
     by_class: dict[int, Counter] = {}
     for g in (
-        signed.exclude(Exists(Reply.objects.filter(supersedes=OuterRef("pk"))))
+        signed.in_force()
         .order_by()
         .values("assignment__unit_id", "category")
         .annotate(n=Count("pk"))

@@ -27,14 +27,12 @@ class SignedFile:
 
 
 def signed_reply_files(session: Session) -> Iterable[SignedFile]:
-    """The session's signed reply letters in force: signed or sent, and not superseded by a
-    later signed correction (a correction that is still a draft leaves the original in)."""
+    """The session's signed reply letters in force (Reply.objects.in_force)."""
     from replies.models import Reply
 
-    frozen = (Reply.State.SIGNED, Reply.State.SENT)
     replies = (
-        Reply.objects.filter(proposal__session=session, state__in=frozen)
-        .exclude(superseded_by__state__in=frozen)
+        Reply.objects.in_force()
+        .filter(proposal__session=session)
         .select_related("proposal", "unit")
         .order_by("proposal__number", "unit__name")
     )

@@ -15,14 +15,10 @@ def replies_of_proposal(*, proposal, user) -> QuerySet[Reply]:
 
 
 def reply_current(*, assignment) -> Reply | None:
-    """The reply now in force for an assignment: the open draft if any, else the latest
-    signed reply that no correction supersedes."""
-    return (
-        Reply.objects.filter(assignment=assignment)
-        .filter(Q(state__in=["draft", "in_review"]) | Q(superseded_by__isnull=True))
-        .order_by("-created_at", "-pk")
-        .first()
-    )
+    """The reply the assignment's page works on: the one being written or reviewed if any
+    (a correction too), else the reply in force."""
+    replies = Reply.objects.filter(assignment=assignment).order_by("-created_at", "-pk")
+    return replies.open().first() or replies.in_force().first()
 
 
 def quotable_paragraphs(*, reply: Reply, ids) -> dict[int, ReplyParagraph]:

@@ -317,3 +317,14 @@ def test_an_unchanged_session_costs_two_queries(labelled):
     with CaptureQueriesContext(connection) as ctx:
         session_index(session)
     assert len(ctx.captured_queries) == 2
+
+
+def test_it_keeps_offering_a_reply_whose_correction_is_still_a_draft(earlier):
+    elevator = earlier["elevator"]
+    correction = signed_reply(
+        elevator.assignment, signed_on=dt.date(2024, 7, 1), paragraphs=["更正后的答复。"]
+    )
+    Reply.objects.filter(pk=correction.pk).update(supersedes=elevator, state=Reply.State.DRAFT)
+    found = [e.reply.pk for e in earlier_reply_paragraphs(earlier["now"])]
+    assert elevator.pk in found
+    assert correction.pk not in found

@@ -276,9 +276,7 @@ def reply_create_draft(*, assignment: Assignment, actor=None) -> Reply:
         "proposal__session__committee", "proposal__lead_proposer", "unit"
     ).get(pk=assignment.pk)
     _check_can_start_reply(assignment)
-    if Reply.objects.filter(
-        assignment=assignment, state__in=FROZEN_STATES, superseded_by__isnull=True
-    ).exists():
+    if Reply.objects.in_force().filter(assignment=assignment).exists():
         raise ValidationError(
             _("该交办已有签发的答复；如需更正，请对原答复新建更正答复。"), code="already_signed"
         )

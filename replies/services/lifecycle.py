@@ -14,15 +14,15 @@ from proposals.models import Assignment, Proposal
 from proposals.services import assignment_complete, proposal_set_status
 from proposals.transitions import REPLIED, after_reply_event
 
-from ..models import FROZEN_STATES, Feedback, Reply
+from ..models import Feedback, Reply
 
 
 def answered_replies(proposal_id: int):
     """Replies that answer their assignment: signed, not replaced by a signed correction,
     delivered (sent, or answered by the proposer), and not rated 不满意."""
     return (
-        Reply.objects.filter(proposal_id=proposal_id, state__in=FROZEN_STATES)
-        .exclude(superseded_by__state__in=FROZEN_STATES)
+        Reply.objects.in_force()
+        .filter(proposal_id=proposal_id)
         .filter(Q(state=Reply.State.SENT) | Q(feedback__isnull=False))
         .exclude(feedback__satisfaction=Feedback.Satisfaction.UNSATISFIED)
     )
