@@ -29,7 +29,6 @@ from django.utils.translation import gettext_lazy as _
 from proposals.models import Assignment, Proposal, Session, Unit
 from replies.models import FROZEN_STATES, Feedback, Reply
 
-ANSWERING_ROLES = (Assignment.Role.LEAD, Assignment.Role.SPLIT)
 SATISFIED = (Feedback.Satisfaction.SATISFIED, Feedback.Satisfaction.BASICALLY_SATISFIED)
 
 DEFINITIONS = [
@@ -150,9 +149,8 @@ class Dashboard:
 def _answering(session: Session, prefix: str = "") -> Q:
     """The session's lead and split assignments, not withdrawn; `prefix` reaches them
     from another model ("assignment__")."""
-    return Q(**{f"{prefix}session": session, f"{prefix}role__in": ANSWERING_ROLES}) & ~Q(
-        **{f"{prefix}state": Assignment.State.WITHDRAWN}
-    )
+    answering = {f"{prefix}session": session, f"{prefix}role__in": Assignment.ANSWERING_ROLES}
+    return Q(**answering) & ~Q(**{f"{prefix}state": Assignment.State.WITHDRAWN})
 
 
 def answering_assignments(session: Session, unit: Unit | None = None) -> QuerySet[Assignment]:
@@ -163,9 +161,7 @@ def answering_assignments(session: Session, unit: Unit | None = None) -> QuerySe
 
 
 def _overdue(session: Session, unit: Unit | None, today: dt.date) -> QuerySet[Assignment]:
-    queryset = Assignment.objects.filter(
-        session=session, state__in=Assignment.OPEN_STATES, due_on__lt=today
-    )
+    queryset = Assignment.objects.overdue(on=today).filter(session=session)
     if unit is not None:
         queryset = queryset.filter(unit=unit)
     return queryset

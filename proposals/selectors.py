@@ -45,7 +45,6 @@ def reading_places(user, proposal_ids) -> dict[int, tuple[str, int]]:
         pk: ("proposal", pk)
         for pk in access.proposals_managed_by(user).filter(pk__in=ids).values_list("pk", flat=True)
     }
-    rank = {Assignment.Role.LEAD: 0, Assignment.Role.SPLIT: 0, Assignment.Role.CO: 1}
     own = (
         Assignment.objects.filter(
             proposal_id__in=ids - set(places),
@@ -54,7 +53,8 @@ def reading_places(user, proposal_ids) -> dict[int, tuple[str, int]]:
         .exclude(state=Assignment.State.WITHDRAWN)
         .values_list("proposal_id", "pk", "role")
     )
-    for proposal_id, pk, _role in sorted(own, key=lambda row: (rank.get(row[2], 2), row[1])):
+    answering_first = lambda row: (row[2] not in Assignment.ANSWERING_ROLES, row[1])  # noqa: E731
+    for proposal_id, pk, _role in sorted(own, key=answering_first):
         places.setdefault(proposal_id, ("assignment", pk))
     return places
 

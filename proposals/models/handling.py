@@ -46,6 +46,15 @@ class AssignmentQuerySet(models.QuerySet):
         orderings that come before it, e.g. "proposal__number" in a list of many."""
         return self.order_by(*first, _CO_LAST, _WITHDRAWN_LAST, "pk")
 
+    def overdue(self, *, on) -> "AssignmentQuerySet":
+        """Open work past its due date on the day `on` (超期): the one definition, also as
+        Assignment.overdue_condition and Assignment.is_overdue_on."""
+        return self.filter(Assignment.overdue_condition(on))
+
+    def answering(self) -> "AssignmentQuerySet":
+        """Lead and split assignments: the units that answer the proposer with a letter."""
+        return self.filter(role__in=Assignment.ANSWERING_ROLES)
+
     def bulk_create(self, objs, *args, **kwargs):
         objs = list(objs)
         _fill_sessions(objs)
@@ -147,6 +156,12 @@ class Assignment(models.Model):
     @property
     def is_open(self) -> bool:
         return self.state in self.OPEN_STATES
+
+    @classmethod
+    def overdue_condition(cls, day, prefix: str = "") -> Q:
+        """Assignment.objects.overdue as a condition; `prefix` applies it from a related
+        model (e.g. "assignments__" on Proposal) or inside an aggregate's filter."""
+        return Q(**{f"{prefix}state__in": cls.OPEN_STATES, f"{prefix}due_on__lt": day})
 
     def is_overdue_on(self, day) -> bool:
         """Open work past its due date on `day` (the 超期 flag)."""

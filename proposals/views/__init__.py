@@ -1,5 +1,5 @@
 """Views of the proposals app: home here, the clerk's pages in clerk.py, units' in unit.py.
-Permission checks live in _access.py (built on proposals.selectors)."""
+Fetch-and-check helpers live in _access.py (built on proposals.access)."""
 
 import datetime as dt
 
@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from .. import access, selectors
+from ..models import Assignment
 
 DUE_SOON_DAYS = 7
 WORK_LIST_ROWS = 50
@@ -29,12 +30,12 @@ def home(request: HttpRequest) -> HttpResponse:
     # The counts cover all open work; the list shows the most urgent (soonest due) first.
     totals = open_work.aggregate(
         total=Count("pk"),
-        overdue=Count("pk", filter=Q(due_on__lt=today)),
+        overdue=Count("pk", filter=Assignment.overdue_condition(today)),
         due_soon=Count("pk", filter=Q(due_on__gte=today, due_on__lte=soon)),
     )
     assignments = list(open_work[:WORK_LIST_ROWS])
     for a in assignments:
-        a.is_overdue = a.due_on < today
+        a.is_overdue = a.is_overdue_on(today)
         a.is_due_soon = not a.is_overdue and a.due_on <= soon
         a.days_left = (a.due_on - today).days
         a.days_overdue = -a.days_left

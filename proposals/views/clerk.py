@@ -87,9 +87,7 @@ def proposal_list(request: HttpRequest) -> HttpResponse:
                 Exists(held.exclude(state=Assignment.State.WITHDRAWN))
             )
         if data["overdue"]:
-            overdue = Assignment.objects.filter(
-                proposal=OuterRef("pk"), state__in=Assignment.OPEN_STATES, due_on__lt=today
-            )
+            overdue = Assignment.objects.overdue(on=today).filter(proposal=OuterRef("pk"))
             proposals = proposals.filter(Exists(overdue))
     page = Paginator(proposals, PAGE_SIZE).get_page(request.GET.get("page"))
     # The 超期 flag, from the assignments already fetched for the page. As an EXISTS column

@@ -33,7 +33,7 @@ def every_answering_unit_answered(proposal_id: int, *, delivering: Reply) -> boo
     delivered now as its unit's answer whatever the proposer thinks of it: 不满意 comes
     after, as its own event, in whichever order the two arrived."""
     answering = Assignment.objects.filter(
-        proposal_id=proposal_id, role__in=[Assignment.Role.LEAD, Assignment.Role.SPLIT]
+        proposal_id=proposal_id, role__in=Assignment.ANSWERING_ROLES
     ).exclude(state=Assignment.State.WITHDRAWN)
     return not (
         answering.exclude(pk=delivering.assignment_id)
