@@ -6,8 +6,7 @@ from django.urls import reverse
 
 from proposals import access
 from proposals.models import Proposal
-
-from .similarity import Index, session_index, similar_proposals
+from proposals.similarity import Index, session_index, similar_proposals
 
 TEMPLATE = "insights/_similar_panel.html"
 MERGEABLE = (Proposal.Status.REGISTERED, Proposal.Status.ACCEPTED)

@@ -12,12 +12,11 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from jobs import services as job_services
 from jobs.models import Job
 from proposals import access
 from proposals.models import Session, Unit
 
-from . import importing, stats, xlsx
+from . import importing, list_exports, stats, xlsx
 from . import search as search_module
 from .charts import bar_chart
 from .forms import ImportUploadForm, SearchForm
@@ -147,7 +146,7 @@ def _start_list_export(request: HttpRequest, session_id: int, kind: str, label: 
     """The lists run as background jobs (50,000 proposals take longer than a request may):
     start one for this person and show its progress page."""
     session = _get_session(request, session_id)
-    job = job_services.session_export_start(session=session, kind=kind, actor=request.user)
+    job = list_exports.session_export_start(session=session, kind=kind, actor=request.user)
     job.refresh_from_db(fields=["state"])
     if job.state == Job.State.DONE:  # no broker: it ran in process when it was committed
         messages.success(request, _("%(label)s已导出，可在此下载。") % {"label": label})
@@ -161,19 +160,19 @@ def _start_list_export(request: HttpRequest, session_id: int, kind: str, label: 
 @login_required
 @require_POST
 def export_proposals(request: HttpRequest, session_id: int) -> HttpResponse:
-    return _start_list_export(request, session_id, Job.Kind.PROPOSALS_EXPORT, _("提案清单"))
+    return _start_list_export(request, session_id, list_exports.PROPOSALS_EXPORT, _("提案清单"))
 
 
 @login_required
 @require_POST
 def export_assignments(request: HttpRequest, session_id: int) -> HttpResponse:
-    return _start_list_export(request, session_id, Job.Kind.ASSIGNMENTS_EXPORT, _("交办清单"))
+    return _start_list_export(request, session_id, list_exports.ASSIGNMENTS_EXPORT, _("交办清单"))
 
 
 @login_required
 @require_POST
 def export_replies(request: HttpRequest, session_id: int) -> HttpResponse:
-    return _start_list_export(request, session_id, Job.Kind.REPLIES_EXPORT, _("答复登记"))
+    return _start_list_export(request, session_id, list_exports.REPLIES_EXPORT, _("答复登记"))
 
 
 # --- Import ------------------------------------------------------------------------------

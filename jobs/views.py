@@ -1,15 +1,12 @@
 """The progress page of a background job, its JSON status and its download."""
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 
-from proposals import access
-
-from . import services
+from . import registry
 from .access import jobs_visible_to
 from .models import Job
 
@@ -70,17 +67,5 @@ def job_download(request: HttpRequest, pk: int) -> FileResponse:
 @require_GET
 def job_list(request: HttpRequest) -> HttpResponse:
     jobs = jobs_visible_to(request.user).select_related("owner")[:50]
-    sessions = access.sessions_managed_by(request.user)
-    return render(request, "jobs/job_list.html", {"jobs": jobs, "sessions": sessions})
-
-
-@login_required
-@require_POST
-def session_compilation_start(request: HttpRequest, session_id: int) -> HttpResponse:
-    # 404 for another committee's session (an outsider must not learn it exists); 403 for
-    # the committee's units, who see the session but do not compile it.
-    session = get_object_or_404(access.sessions_visible_to(request.user), pk=session_id)
-    if not services.can_start_session_compilation(request.user, session):
-        raise PermissionDenied
-    job = services.session_compilation_start(session=session, actor=request.user)
-    return redirect("jobs:detail", pk=job.pk)
+    actions = registry.start_actions_for(request.user)
+    return render(request, "jobs/job_list.html", {"jobs": jobs, "actions": actions})

@@ -12,6 +12,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jobs.outbox import enqueue
+
 from .models import Assignment, Membership, Notice, NoticeCursor, Unit
 
 EMAIL_TASK = "proposals.notices_email"
@@ -60,8 +62,6 @@ def notices_mark_seen(*, user, up_to_id: int) -> None:
 
 def queue_notice_emails() -> None:
     """Ask the worker (after commit, through the outbox) to e-mail unsent notices."""
-    from jobs.outbox import enqueue
-
     enqueue(EMAIL_TASK)
 
 

@@ -9,6 +9,7 @@ import time_machine
 from django.test import Client
 from django.urls import reverse
 
+from insights import list_exports
 from jobs.models import Job
 from proposals.models import Assignment, Proposal
 from proposals.tests.factories import ProposerFactory
@@ -20,9 +21,9 @@ pytestmark = pytest.mark.django_db
 
 EXPORTS = {
     # url name: (sheet title, file name ending, job kind)
-    "export_proposals": ("提案", "提案清单.xlsx", Job.Kind.PROPOSALS_EXPORT),
-    "export_assignments": ("交办", "交办清单.xlsx", Job.Kind.ASSIGNMENTS_EXPORT),
-    "export_replies": ("答复登记", "答复登记.xlsx", Job.Kind.REPLIES_EXPORT),
+    "export_proposals": ("提案", "提案清单.xlsx", list_exports.PROPOSALS_EXPORT),
+    "export_assignments": ("交办", "交办清单.xlsx", list_exports.ASSIGNMENTS_EXPORT),
+    "export_replies": ("答复登记", "答复登记.xlsx", list_exports.REPLIES_EXPORT),
 }
 
 

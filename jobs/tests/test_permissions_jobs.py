@@ -41,12 +41,6 @@ MATRIX = [
         (302, 200, 404, 404, 404, 404, 404)),
     ("download", "a unit person's export", lambda w: u("download", w.lead_job.pk), "GET",
         (302, 200, 404, 200, 404, 404, 404)),
-    # Another committee's clerk is not told that the session exists; the committee's
-    # units see it but do not compile it.
-    ("session_compilation", "start", lambda w: u("session_compilation", w.session.pk),
-        "POST", (302, 302, 404, 403, 403, 403, 403)),
-    ("session_compilation", "GET", lambda w: u("session_compilation", w.session.pk), "GET",
-        (302, 405, 405, 405, 405, 405, 405)),
 ]
 
 CASES = [

@@ -21,6 +21,7 @@ import time_machine
 from django.test import Client
 from django.urls import get_resolver, reverse
 
+from jobs.models import Job
 from proposals.models import Assignment, Proposal, Unit
 from proposals.tests.factories import AssignmentFactory, ProposalFactory, SectionFactory
 from proposals.tests.scenario import build_scenario
@@ -157,6 +158,12 @@ MATRIX = [
         (302, 403, 404, 302, 403, 404, 302)),
     ("feedback_link", "signed", lambda r: u("feedback_link", r.signed.pk), "POST", NONE,
         (302, 403, 404, 200, 403, 404, 200)),
+    # 届次汇编: another committee's clerk is not told that the session exists; the
+    # committee's units see it but do not compile it.
+    ("session_compilation", "start", lambda r: u("session_compilation", r.s.session.pk),
+        "POST", NONE, (302, 302, 404, 403, 403, 403, 403)),
+    ("session_compilation", "GET", lambda r: u("session_compilation", r.s.session.pk),
+        "GET", NONE, (302, 405, 405, 405, 405, 405, 405)),
     # The proposer's pages need no account: the token is the key.
     ("feedback", "page", lambda r: reverse("feedback", args=[r.token]), "GET", NONE,
         (200, 200, 200, 200, 200, 200, 200)),
@@ -190,6 +197,7 @@ def _state() -> tuple:
         Feedback.objects.count(),
         FeedbackLink.objects.count(),
         list(DocumentCounter.objects.values_list("last_seq", flat=True)),
+        Job.objects.count(),  # 届次汇编
     )
 
 

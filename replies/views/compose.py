@@ -20,13 +20,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from insights.similarity import EarlierParagraph, earlier_reply_paragraphs
 from proposals.models import Section
 from proposals.views._access import get_assignment_for_unit
 
 from .. import access, selectors, services
 from ..forms import ItemFormSet, ReplyForm, item_initial, split_kind
 from ..models import Reply
+from ..reuse import EarlierParagraph, earlier_reply_paragraphs
 from ..services import ConflictError, DraftingCheckError
 from ..services.checks import answer_classes
 from . import _render

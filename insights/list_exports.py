@@ -9,13 +9,19 @@ from django.core.exceptions import PermissionDenied
 from django.core.files import File
 from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from insights import xlsx
+from jobs.models import Job
+from jobs.services import job_create
 from proposals import access
 from proposals.models import Session
 from replies.access import replies_readable_by
 
-from .models import Job
+from . import xlsx
+
+PROPOSALS_EXPORT = "proposals_export"
+ASSIGNMENTS_EXPORT = "assignments_export"
+REPLIES_EXPORT = "replies_export"
 
 
 def _session(job: Job) -> Session:
@@ -47,3 +53,28 @@ def replies_export(job: Job, progress) -> tuple[str, File]:
     session = _session(job)
     replies = replies_readable_by(job.owner).filter(proposal__session=session)
     return _file(*xlsx.replies_workbook(replies, name=session.name, progress=progress))
+
+
+# kind → (runner, label), registered with jobs in insights.apps.
+RUNNERS = {
+    PROPOSALS_EXPORT: (proposals_export, gettext_lazy("提案清单导出")),
+    ASSIGNMENTS_EXPORT: (assignments_export, gettext_lazy("交办清单导出")),
+    REPLIES_EXPORT: (replies_export, gettext_lazy("答复登记导出")),
+}
+
+
+def can_export_session(user, session: Session) -> bool:
+    """The statistics page's rule: committee staff and the people of the committee's units
+    may export the session's lists (each gets the rows they may see)."""
+    return access.sessions_visible_to(user).filter(pk=session.pk).exists()
+
+
+def session_export_start(*, session: Session, kind: str, actor) -> Job:
+    """Start one of the statistics page's list exports of `session` for `actor`."""
+    if kind not in RUNNERS:
+        raise ValueError(f"not a session list export: {kind!r}")
+    if not can_export_session(actor, session):
+        raise PermissionDenied(_("你无权导出该届次的清单。"))
+    return job_create(
+        kind=kind, owner=actor, committee=session.committee, params={"session_id": session.pk}
+    )
