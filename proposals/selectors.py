@@ -1,9 +1,11 @@
 """Reads for the pages. Who may see what is `access.py`; these build on it."""
 
-from django.db.models import Q, QuerySet
+import datetime as dt
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from . import access
-from .models import Assignment, Task
+from .models import Assignment, Proposal, Session, Task, Unit
 
 
 def caseless(text: str) -> bool:
@@ -14,10 +16,48 @@ def caseless(text: str) -> bool:
 def text_contains(field: str, text: str) -> Q:
     """`field` holds `text`, case-insensitively. Chinese has no case: for text without
     cased letters the plain LIKE is used, which spares upper() on every row and which the
-    PostgreSQL planner estimates far better (a title search over 27,500 proposals: 44 →
-    18 ms to count, 84 → 1 ms for its first page)."""
+    PostgreSQL planner estimates far better."""
     lookup = "contains" if caseless(text) else "icontains"
     return Q(**{f"{field}__{lookup}": text})
+
+
+def proposals_for_clerk_list(
+    user, *, today: dt.date, q: str = "", session: Session | None = None, status: str = "",
+    unit: Unit | None = None, overdue: bool = False,
+) -> QuerySet[Proposal]:
+    """The clerk's proposal list: the proposals the person manages, filtered by the list's
+    form (q: words of the 案由 or the number, 第12号 too; the session; the status; a unit
+    that holds it; only those with overdue work on `today`), with their assignments."""
+    proposals = (
+        access.proposals_managed_by(user)
+        .select_related("session", "lead_proposer")
+        .prefetch_related(
+            Prefetch(
+                "assignments",
+                queryset=Assignment.objects.select_related("unit").in_reading_order(),
+            )
+        )
+        .order_by("-session__year", "session_id", "number")
+    )
+    if q := q.strip():
+        match = text_contains("title", q)
+        if q.lstrip("第").rstrip("号").isdigit():
+            match |= Q(number=int(q.lstrip("第").rstrip("号")))
+        proposals = proposals.filter(match)
+    if session:
+        # Within one session the (session, number) unique index gives the order.
+        proposals = proposals.filter(session=session).order_by("number")
+    if status:
+        proposals = proposals.filter(status=status)
+    if unit:
+        held = Assignment.objects.filter(proposal=OuterRef("pk"), unit=unit)
+        if session:  # read from the (unit, session) index
+            held = held.filter(session=session)
+        proposals = proposals.filter(Exists(held.exclude(state=Assignment.State.WITHDRAWN)))
+    if overdue:
+        late = Assignment.objects.overdue(on=today).filter(proposal=OuterRef("pk"))
+        proposals = proposals.filter(Exists(late))
+    return proposals
 
 
 def open_assignments_of(user) -> QuerySet[Assignment]:

@@ -4,7 +4,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -55,40 +54,9 @@ def proposal_list(request: HttpRequest) -> HttpResponse:
         if current is not None:
             params["session"] = str(current.pk)
     form = ProposalFilterForm(params, user=user)
-    proposals = (
-        access.proposals_managed_by(user)
-        .select_related("session", "lead_proposer")
-        .prefetch_related(
-            Prefetch(
-                "assignments",
-                queryset=Assignment.objects.select_related("unit").in_reading_order(),
-            )
-        )
-        .order_by("-session__year", "session_id", "number")
-    )
     today = timezone.localdate()
-    if form.is_valid():
-        data = form.cleaned_data
-        if q := data["q"].strip():
-            match = selectors.text_contains("title", q)
-            if q.lstrip("第").rstrip("号").isdigit():
-                match |= Q(number=int(q.lstrip("第").rstrip("号")))
-            proposals = proposals.filter(match)
-        if data["session"]:
-            # Within one session the (session, number) unique index gives the order.
-            proposals = proposals.filter(session=data["session"]).order_by("number")
-        if data["status"]:
-            proposals = proposals.filter(status=data["status"])
-        if data["unit"]:
-            held = Assignment.objects.filter(proposal=OuterRef("pk"), unit=data["unit"])
-            if data["session"]:  # read from the (unit, session) index
-                held = held.filter(session=data["session"])
-            proposals = proposals.filter(
-                Exists(held.exclude(state=Assignment.State.WITHDRAWN))
-            )
-        if data["overdue"]:
-            overdue = Assignment.objects.overdue(on=today).filter(proposal=OuterRef("pk"))
-            proposals = proposals.filter(Exists(overdue))
+    filters = form.cleaned_data if form.is_valid() else {}
+    proposals = selectors.proposals_for_clerk_list(user, today=today, **filters)
     page = Paginator(proposals, PAGE_SIZE).get_page(request.GET.get("page"))
     # The 超期 flag, from the assignments already fetched for the page. As an EXISTS column
     # PostgreSQL hashed every overdue assignment of the database (17,000) for 20 rows.
