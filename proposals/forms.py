@@ -246,7 +246,7 @@ class ReassignmentDecideForm(ExtensionDecideForm):
 
 class PlainSelect(forms.Select):
     """A flat <select> written with format_html: the markup of Django's select template,
-    without rendering a template per option (the list's 100-unit filter: 19 → 2 ms)."""
+    without rendering a template per option."""
 
     def render(self, name, value, attrs=None, renderer=None):
         widget = self.get_context(name, value, attrs)["widget"]

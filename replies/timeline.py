@@ -1,6 +1,9 @@
 """Replies and feedback on the proposal's timeline (proposals.timeline.SOURCES), in words a
 clerk reads: 已签发 with its 文号, 签发人 and 成文日期; not the fields a signature is made of."""
 
+from proposals import timeline
+from proposals.timeline import previous_record
+
 from . import selectors
 from .models import Feedback, Reply
 
@@ -18,8 +21,6 @@ def _visible(proposal, user):
 
 
 def _returned_for_revision(record) -> bool:
-    from proposals.timeline import previous_record
-
     prev = previous_record(record)
     return prev is not None and prev.state == Reply.State.IN_REVIEW
 
@@ -58,8 +59,6 @@ def _feedback(feedback: Feedback) -> str:
 
 
 def register() -> None:
-    from proposals import timeline
-
     for source in (reply_rows, feedback_rows):
         if source not in timeline.SOURCES:
             timeline.SOURCES.append(source)

@@ -19,6 +19,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from proposals.models import Unit
 from proposals.views._access import get_assignment_for_unit
 
 from .. import access, selectors, services
@@ -85,8 +86,6 @@ def _raw_rows(formset) -> list[dict]:
 
 
 def _unit_names(reply: Reply) -> dict[int, str]:
-    from proposals.models import Unit
-
     ids = set(reply.proposal.assignments.values_list("unit_id", flat=True)) | {reply.unit_id}
     return {u.pk: (u.short_name or u.name) for u in Unit.objects.filter(pk__in=ids)}
 
