@@ -1,7 +1,7 @@
 """Fetch-and-check helpers used by every view (like healthchecks' `_get_rw_check_for_user`).
 
 The rule everywhere: fetch the object through a permission-scoped queryset from
-`proposals.selectors` — if the person may not see it, 404 (we don't even say it exists);
+`proposals.access` — if the person may not see it, 404 (we don't even say it exists);
 if they may see it but not do this, 403 (PermissionDenied). Committees never cross because
 every scoped queryset is filtered by the person's committees or units.
 """
