@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from jobs.outbox import enqueue
 
+from . import access
 from .models import Assignment, Membership, Notice, NoticeCursor, Unit
 
 EMAIL_TASK = "proposals.notices_email"
@@ -40,9 +41,9 @@ def deadline_text(
 def notices_visible_to(user) -> QuerySet[Notice]:
     if not user.is_authenticated:
         return Notice.objects.none()
-    return Notice.objects.filter(
-        unit__in=Membership.objects.filter(user=user).values("unit_id")
-    ).select_related("unit", "assignment__proposal")
+    return Notice.objects.filter(unit__in=access.unit_ids_of(user)).select_related(
+        "unit", "assignment__proposal"
+    )
 
 
 def unread_notice_count(user) -> int:
