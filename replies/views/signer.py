@@ -33,6 +33,7 @@ def _detail_context(request: HttpRequest, reply: Reply, *, findings: list | None
     user = request.user
     if findings is None:
         findings = [] if reply.is_frozen else services.reply_check(reply)
+    correction = getattr(reply, "superseded_by", None) if reply.is_frozen else None
     context = {
         "reply": reply,
         "proposal": reply.proposal,
@@ -44,7 +45,9 @@ def _detail_context(request: HttpRequest, reply: Reply, *, findings: list | None
         "is_member": proposal_access.is_member_of(user, reply.unit_id),
         "return_form": ReturnForm(),
         "feedback": Feedback.objects.filter(reply=reply).first(),
-        "superseded_by": getattr(reply, "superseded_by", None) if reply.is_frozen else None,
+        "correction": correction,
+        # Replaced only once the correction is signed (Reply.objects.in_force).
+        "superseded_by": correction if correction is not None and correction.is_frozen else None,
     }
     context["can_act"] = context["can_compose"] or context["is_signer"]
     context.update(extra)
