@@ -26,6 +26,7 @@ test: setup
 
 lint: setup
 	$(PY) -m ruff check .
+	$(VENV)/bin/lint-imports
 
 # Runs every bench/bench_*.py in turn (each sets up its own database, if any); goes on past
 # a script that exits non-zero (a crash) and fails at the end if any did.

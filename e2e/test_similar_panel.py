@@ -4,8 +4,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from e2e.test_story_44137 import log_in
-from insights.similarity import cache, session_index
 from proposals.models import CommitteeRole
+from proposals.similarity import cache, session_index
 from proposals.tests.factories import (
     CommitteeFactory,
     CommitteeRoleFactory,

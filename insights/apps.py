@@ -8,6 +8,10 @@ class InsightsConfig(AppConfig):
     verbose_name = _("统计、导入导出与检索")
 
     def ready(self) -> None:
-        from . import panels
+        from jobs.registry import register_runner
+
+        from . import list_exports, panels
 
         panels.register()
+        for kind, (runner, label) in list_exports.RUNNERS.items():
+            register_runner(kind, runner, label=label)

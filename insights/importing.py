@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from simple_history.models import HistoricalRecords
 from simple_history.utils import bulk_create_with_history
 
+from jobs.outbox import enqueue
 from proposals.models import Proposal, Proposer, Session, Unit
 from proposals.validators import half_width_digits
 
@@ -504,8 +505,6 @@ def import_confirm(*, record: ProposalImport, actor) -> ProposalImport:
     if record.problems:
         raise ValidationError(_("文件中还有问题，请修改后重新上传。"), code="has_problems")
     if record.row_count > BACKGROUND_ROWS:
-        from jobs.outbox import enqueue
-
         with transaction.atomic():
             ProposalImport.objects.filter(pk=record.pk).update(state=ProposalImport.State.QUEUED)
             enqueue("insights.import_run", record_id=record.pk)

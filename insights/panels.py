@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from proposals import selectors
+from proposals import access
 from proposals.models import Proposal
-
-from .similarity import Index, session_index, similar_proposals
+from proposals.similarity import Index, session_index, similar_proposals
 
 TEMPLATE = "insights/_similar_panel.html"
 MERGEABLE = (Proposal.Status.REGISTERED, Proposal.Status.ACCEPTED)
@@ -18,7 +17,7 @@ def similar_context(request, proposal: Proposal, index: Index | None = None) -> 
     nothing is similar and the proposal can no longer be merged (then "nothing similar"
     helps nobody)."""
     similar = similar_proposals(
-        proposal, limit=5, within=selectors.proposals_visible_to(request.user), index=index
+        proposal, limit=5, within=access.proposals_visible_to(request.user), index=index
     )
     can_merge = proposal.status in MERGEABLE
     if not similar and not can_merge:

@@ -12,15 +12,13 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from jobs import services as job_services
 from jobs.heartbeat import interrupted_message
 from jobs.models import Job
-from proposals import selectors
+from proposals import access
 from proposals.models import Session, Unit
 
-from . import importing, stats, xlsx
+from . import importing, list_exports, stats, xlsx
 from . import search as search_module
-from .access import manages_committee, own_units_in, sessions_visible_to
 from .charts import bar_chart
 from .forms import ImportUploadForm, SearchForm
 from .models import ProposalImport
@@ -35,7 +33,7 @@ def _xlsx_response(filename: str, data: bytes) -> HttpResponse:
 
 def _get_session(request: HttpRequest, session_id: int | None) -> Session:
     """A session of the person's committees (404 otherwise); the current one by default."""
-    sessions = sessions_visible_to(request.user).select_related("committee")
+    sessions = access.sessions_visible_to(request.user).select_related("committee")
     if session_id is None:
         session = sessions.filter(is_current=True).first() or sessions.first()
         if session is None:
@@ -56,14 +54,14 @@ def _dashboard_scope(request: HttpRequest, session: Session) -> tuple[Unit | Non
     """(unit filter, units allowed in the ranking). Staff of the committee see every unit;
     a unit's people see only their own unit's figures (another unit → 403)."""
     unit_id = _unit_param(request.GET.get("unit"))
-    if manages_committee(request.user, session.committee_id):
+    if access.manages_committee(request.user, session.committee_id):
         if unit_id is None:
             return None, None
         unit = Unit.objects.filter(committee_id=session.committee_id, pk=unit_id).first()
         if unit is None:
             raise Http404
         return unit, None
-    own = list(own_units_in(request.user, session.committee_id))
+    own = list(access.own_units_in(request.user, session.committee_id))
     if not own:
         raise PermissionDenied
     if unit_id is None:
@@ -131,7 +129,7 @@ def dashboard(request: HttpRequest, session_id: int | None = None) -> HttpRespon
             "board": board,
             "charts": charts,
             "definitions": stats.DEFINITIONS,
-            "sessions": sessions_visible_to(request.user).select_related("committee"),
+            "sessions": access.sessions_visible_to(request.user).select_related("committee"),
             "unit_choices": unit_choices,
             "all_units_allowed": own_units is None,
         },
@@ -149,7 +147,7 @@ def _start_list_export(request: HttpRequest, session_id: int, kind: str, label: 
     """The lists run as background jobs (50,000 proposals take longer than a request may):
     start one for this person and show its progress page."""
     session = _get_session(request, session_id)
-    job = job_services.session_export_start(session=session, kind=kind, actor=request.user)
+    job = list_exports.session_export_start(session=session, kind=kind, actor=request.user)
     job.refresh_from_db(fields=["state"])
     if job.state == Job.State.DONE:  # no broker: it ran in process when it was committed
         messages.success(request, _("%(label)s已导出，可在此下载。") % {"label": label})
@@ -163,19 +161,19 @@ def _start_list_export(request: HttpRequest, session_id: int, kind: str, label: 
 @login_required
 @require_POST
 def export_proposals(request: HttpRequest, session_id: int) -> HttpResponse:
-    return _start_list_export(request, session_id, Job.Kind.PROPOSALS_EXPORT, _("提案清单"))
+    return _start_list_export(request, session_id, list_exports.PROPOSALS_EXPORT, _("提案清单"))
 
 
 @login_required
 @require_POST
 def export_assignments(request: HttpRequest, session_id: int) -> HttpResponse:
-    return _start_list_export(request, session_id, Job.Kind.ASSIGNMENTS_EXPORT, _("交办清单"))
+    return _start_list_export(request, session_id, list_exports.ASSIGNMENTS_EXPORT, _("交办清单"))
 
 
 @login_required
 @require_POST
 def export_replies(request: HttpRequest, session_id: int) -> HttpResponse:
-    return _start_list_export(request, session_id, Job.Kind.REPLIES_EXPORT, _("答复登记"))
+    return _start_list_export(request, session_id, list_exports.REPLIES_EXPORT, _("答复登记"))
 
 
 # --- Import ------------------------------------------------------------------------------
@@ -184,7 +182,7 @@ def export_replies(request: HttpRequest, session_id: int) -> HttpResponse:
 def _get_import(request: HttpRequest, pk: int) -> ProposalImport:
     record = get_object_or_404(
         ProposalImport.objects.select_related("session__committee").filter(
-            session__in=selectors.sessions_managed_by(request.user)
+            session__in=access.sessions_managed_by(request.user)
         ),
         pk=pk,
     )
@@ -194,7 +192,7 @@ def _get_import(request: HttpRequest, pk: int) -> ProposalImport:
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_upload(request: HttpRequest) -> HttpResponse:
-    sessions = selectors.sessions_managed_by(request.user).select_related("committee")
+    sessions = access.sessions_managed_by(request.user).select_related("committee")
     if not sessions.exists():
         raise PermissionDenied
     form = ImportUploadForm(request.POST or None, request.FILES or None, sessions=sessions)
@@ -239,7 +237,7 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def import_template(request: HttpRequest, session_id: int) -> HttpResponse:
     """The import template of one session the clerk manages; its sample row imports into
     that session as it is (see importing.example_row)."""
-    session = get_object_or_404(selectors.sessions_managed_by(request.user), pk=session_id)
+    session = get_object_or_404(access.sessions_managed_by(request.user), pk=session_id)
     response = HttpResponse(
         importing.template_bytes(session),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -272,7 +270,7 @@ def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def search(request: HttpRequest) -> HttpResponse:
-    sessions = sessions_visible_to(request.user).select_related("committee")
+    sessions = access.sessions_visible_to(request.user).select_related("committee")
     form = SearchForm(request.GET or None, sessions=sessions)
     results, error = None, ""
     if form.is_valid() and form.cleaned_data["q"].strip():
@@ -294,9 +292,9 @@ def similar_fragment(request: HttpRequest, pk: int) -> HttpResponse:
     session's index had to be built (see insights.panels.similar_panel). Empty when
     there is nothing to show."""
     proposal = get_object_or_404(
-        selectors.proposals_visible_to(request.user).select_related("session"), pk=pk
+        access.proposals_visible_to(request.user).select_related("session"), pk=pk
     )
-    if not selectors.can_manage_proposal(request.user, proposal):
+    if not access.can_manage_proposal(request.user, proposal):
         raise PermissionDenied
     context = similar_context(request, proposal)
     if context is None:

@@ -17,7 +17,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from proposals.models import Assignment, Proposal
-from replies.models import Reply
+from replies.models import FROZEN_STATES, Reply
 
 from .importing import HEADERS as IMPORT_HEADERS
 from .stats import Dashboard
@@ -195,8 +195,6 @@ def replies_workbook(
 ) -> tuple[str, bytes]:
     """答复登记簿: signed and sent replies with their document number, date, class and the
     proposer's feedback."""
-    from replies.models import FROZEN_STATES
-
     rows = (
         replies.filter(state__in=FROZEN_STATES)
         # The feedback is one-to-one: joined, not prefetched once per chunk.

@@ -1,10 +1,13 @@
 """Long work run by a worker (Job) and the outbox that hands tasks to the broker."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from .registry import kinds, label_of
 
 
 def job_result_path(job: "Job", filename: str) -> str:
@@ -12,12 +15,8 @@ def job_result_path(job: "Job", filename: str) -> str:
 
 
 class Job(models.Model):
-    class Kind(models.TextChoices):
-        SESSION_COMPILATION = "session_compilation", _("届次汇编导出")
-        PROPOSALS_EXPORT = "proposals_export", _("提案清单导出")
-        ASSIGNMENTS_EXPORT = "assignments_export", _("交办清单导出")
-        REPLIES_EXPORT = "replies_export", _("答复登记导出")
-        SELFTEST = "selftest", _("自检")
+    # The kinds are registered by the apps that own the work (jobs.registry).
+    SELFTEST = "selftest"
 
     class State(models.TextChoices):
         QUEUED = "queued", _("排队中")
@@ -25,7 +24,7 @@ class Job(models.Model):
         DONE = "done", _("已完成")
         FAILED = "failed", _("失败")
 
-    kind = models.CharField(_("类型"), max_length=40, choices=Kind.choices)
+    kind = models.CharField(_("类型"), max_length=40)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
@@ -78,6 +77,13 @@ class Job(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} #{self.pk}"
+
+    def clean(self) -> None:
+        if self.kind not in kinds():
+            raise ValidationError({"kind": _("未知的任务类型：%(kind)s") % {"kind": self.kind}})
+
+    def get_kind_display(self) -> str:
+        return label_of(self.kind)
 
     @property
     def is_finished(self) -> bool:

@@ -40,7 +40,7 @@ _discovered = False
 
 def _app():
     global _discovered
-    from config.celery import app
+    from celery import current_app as app  # the project's app (config.celery), by proxy
 
     if not _discovered:
         # The web process runs tasks in eager mode by name: import every app's tasks.py

@@ -1,16 +1,12 @@
 """Starting and running background jobs."""
 
 import logging
-from collections.abc import Callable
 
-from django.core.exceptions import PermissionDenied
-from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from proposals.models import CommitteeRole, Session
-
+from . import registry
 from .heartbeat import Heartbeat, requeue_stale, resume_found_running
 from .models import Job
 from .outbox import enqueue
@@ -53,21 +49,6 @@ class Progress:
             Job.objects.filter(pk=self.job_id).update(**fields)
 
 
-Runner = Callable[[Job, Progress], tuple[str, File]]
-
-
-def _runners() -> dict[str, Runner]:
-    from . import exports, list_exports
-
-    return {
-        Job.Kind.SESSION_COMPILATION: exports.session_compilation,
-        Job.Kind.PROPOSALS_EXPORT: list_exports.proposals_export,
-        Job.Kind.ASSIGNMENTS_EXPORT: list_exports.assignments_export,
-        Job.Kind.REPLIES_EXPORT: list_exports.replies_export,
-        Job.Kind.SELFTEST: exports.selftest,
-    }
-
-
 @transaction.atomic
 def job_create(*, kind: str, owner, committee=None, unit=None, params: dict | None = None) -> Job:
     """Record the job and queue it after commit (through the outbox)."""
@@ -76,51 +57,6 @@ def job_create(*, kind: str, owner, committee=None, unit=None, params: dict | No
     job.save()
     enqueue(RUN_TASK, job_id=job.pk)
     return job
-
-
-def can_start_session_compilation(user, session: Session) -> bool:
-    if not user.is_authenticated:
-        return False
-    return user.is_superuser or CommitteeRole.objects.filter(
-        user=user, committee_id=session.committee_id
-    ).exists()
-
-
-def session_compilation_start(*, session: Session, actor) -> Job:
-    if not can_start_session_compilation(actor, session):
-        raise PermissionDenied(_("只有本政协的工作人员可以导出届次汇编。"))
-    return job_create(
-        kind=Job.Kind.SESSION_COMPILATION,
-        owner=actor,
-        committee=session.committee,
-        params={"session_id": session.pk},
-    )
-
-
-SESSION_EXPORT_KINDS = (
-    Job.Kind.PROPOSALS_EXPORT,
-    Job.Kind.ASSIGNMENTS_EXPORT,
-    Job.Kind.REPLIES_EXPORT,
-)
-
-
-def can_export_session(user, session: Session) -> bool:
-    """The statistics page's rule: committee staff and the people of the committee's units
-    may export the session's lists (each gets the rows they may see)."""
-    from insights.access import sessions_visible_to
-
-    return sessions_visible_to(user).filter(pk=session.pk).exists()
-
-
-def session_export_start(*, session: Session, kind: str, actor) -> Job:
-    """Start one of the statistics page's list exports of `session` for `actor`."""
-    if kind not in SESSION_EXPORT_KINDS:
-        raise ValueError(f"not a session list export: {kind!r}")
-    if not can_export_session(actor, session):
-        raise PermissionDenied(_("你无权导出该届次的清单。"))
-    return job_create(
-        kind=kind, owner=actor, committee=session.committee, params={"session_id": session.pk}
-    )
 
 
 def job_run(*, job_id: int) -> str:
@@ -139,12 +75,12 @@ def job_run(*, job_id: int) -> str:
         return job.state
     if not claimed and not resume_found_running(Job, job_id, failed=JOB_FAILED_INTERRUPTED):
         return Job.State.FAILED
-    runner = _runners().get(job.kind)
+    runner = registry.runner_for(job.kind)
     try:
         if runner is None:
             raise ValueError(_("未知的任务类型：%(kind)s") % {"kind": job.kind})
         with Heartbeat(Job, job_id) as beat:
-            filename, content = runner(job, Progress(job, beat))
+            filename, content = runner.run(job, Progress(job, beat))
     except TRANSIENT_ERRORS:
         Job.objects.filter(pk=job_id).update(
             state=Job.State.QUEUED, message=_("遇到暂时性错误，稍后自动重试。")

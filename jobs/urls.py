@@ -9,9 +9,4 @@ urlpatterns = [
     path("<int:pk>/", views.job_detail, name="detail"),
     path("<int:pk>/status/", views.job_status, name="status"),
     path("<int:pk>/download/", views.job_download, name="download"),
-    path(
-        "sessions/<int:session_id>/compilation/",
-        views.session_compilation_start,
-        name="session_compilation",
-    ),
 ]

@@ -1,30 +1,16 @@
 """The progress page of a background job, its JSON status and its download."""
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 
-from proposals.models import CommitteeRole, Session
-
-from . import services
+from . import registry
+from .access import jobs_visible_to
 from .heartbeat import interrupted_message
 from .models import Job
-
-
-def jobs_visible_to(user):
-    """The owner sees a job; so does staff of the committee the job belongs to."""
-    if not user.is_authenticated:
-        return Job.objects.none()
-    if user.is_superuser:
-        return Job.objects.all()
-    staffed = CommitteeRole.objects.filter(user=user).values("committee_id")
-    from django.db.models import Q
-
-    return Job.objects.filter(Q(owner=user) | Q(committee__in=staffed))
 
 
 def _get_job_for_user(user, pk: int) -> Job:
@@ -86,17 +72,5 @@ def job_download(request: HttpRequest, pk: int) -> FileResponse:
 @require_GET
 def job_list(request: HttpRequest) -> HttpResponse:
     jobs = jobs_visible_to(request.user).select_related("owner")[:50]
-    sessions = Session.objects.filter(
-        committee__in=CommitteeRole.objects.filter(user=request.user).values("committee_id")
-    ) if not request.user.is_superuser else Session.objects.all()
-    return render(request, "jobs/job_list.html", {"jobs": jobs, "sessions": sessions})
-
-
-@login_required
-@require_POST
-def session_compilation_start(request: HttpRequest, session_id: int) -> HttpResponse:
-    session = get_object_or_404(Session, pk=session_id)
-    if not services.can_start_session_compilation(request.user, session):
-        raise PermissionDenied
-    job = services.session_compilation_start(session=session, actor=request.user)
-    return redirect("jobs:detail", pk=job.pk)
+    actions = registry.start_actions_for(request.user)
+    return render(request, "jobs/job_list.html", {"jobs": jobs, "actions": actions})

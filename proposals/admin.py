@@ -46,9 +46,7 @@ class OverdueFilter(admin.SimpleListFilter):
         open_states = Assignment.OPEN_STATES
         prefix = "" if queryset.model is Assignment else "assignments__"
         if self.value() == "yes":
-            return queryset.filter(
-                **{f"{prefix}state__in": open_states, f"{prefix}due_on__lt": today}
-            ).distinct()
+            return queryset.filter(Assignment.overdue_condition(today, prefix)).distinct()
         if self.value() == "soon":
             return queryset.filter(
                 **{

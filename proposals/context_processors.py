@@ -3,6 +3,9 @@
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
+from . import access
+from .notices import unread_notice_count
+
 
 def notices(request: HttpRequest) -> dict:
     user = getattr(request, "user", None)
@@ -10,8 +13,6 @@ def notices(request: HttpRequest) -> dict:
         return {}
 
     def count() -> int:
-        from .notices import unread_notice_count
-
         return unread_notice_count(user)
 
     # Lazy: pages that do not show the bell make no query.
@@ -23,6 +24,4 @@ def navigation(request: HttpRequest) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    from . import selectors
-
-    return {"nav_is_clerk": SimpleLazyObject(lambda: selectors.is_clerk(user))}
+    return {"nav_is_clerk": SimpleLazyObject(lambda: access.is_clerk(user))}

@@ -81,7 +81,7 @@ def pending_deadline_rows(today: dt.date, result: ScanResult | None = None):
     groups = _reminder_groups()
     thresholds = _thresholds(today, (n for key in groups for n in key), result)
     whens = [
-        When(due_on__lt=today, then=Value(OVERDUE)),
+        When(Assignment.overdue_condition(today), then=Value(OVERDUE)),
         When(due_on=today, then=Value(DUE_TODAY)),
     ]
     for days, session_ids in groups.items():

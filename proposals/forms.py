@@ -12,7 +12,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from . import selectors
+from . import access
 from .models import (
     Assignment,
     ContactRecord,
@@ -100,10 +100,10 @@ class ProposalRegisterForm(TextGuardMixin, forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["session"].queryset = selectors.sessions_managed_by(user).select_related(
+        self.fields["session"].queryset = access.sessions_managed_by(user).select_related(
             "committee"
         )
-        proposers = selectors.proposers_managed_by(user)
+        proposers = access.proposers_managed_by(user)
         self.fields["lead_proposer"].queryset = proposers
         self.fields["co_signers"].queryset = proposers
         self.fields["co_signers"].help_text = _("按住 Ctrl 键可多选。")
@@ -161,7 +161,7 @@ class MergeForm(TextGuardMixin, forms.Form):
     def __init__(self, *args, proposal: Proposal, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["into"].queryset = (
-            selectors.proposals_managed_by(user)
+            access.proposals_managed_by(user)
             .filter(session=proposal.session)
             .exclude(pk=proposal.pk)
             .exclude(status__in=[Proposal.Status.MERGED, Proposal.Status.REJECTED])
@@ -246,7 +246,7 @@ class ReassignmentDecideForm(ExtensionDecideForm):
 
 class PlainSelect(forms.Select):
     """A flat <select> written with format_html: the markup of Django's select template,
-    without rendering a template per option (the list's 100-unit filter: 19 → 2 ms)."""
+    without rendering a template per option."""
 
     def render(self, name, value, attrs=None, renderer=None):
         widget = self.get_context(name, value, attrs)["widget"]
@@ -279,8 +279,8 @@ class ProposalFilterForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["session"].queryset = selectors.sessions_managed_by(user)
-        self.fields["unit"].queryset = selectors.units_assignable_by(user)
+        self.fields["session"].queryset = access.sessions_managed_by(user)
+        self.fields["unit"].queryset = access.units_assignable_by(user)
         self.fields["status"].choices = [("", _("全部状态")), *Proposal.Status.choices]
 
 

@@ -12,6 +12,9 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jobs.outbox import enqueue
+
+from . import access
 from .models import Assignment, Membership, Notice, NoticeCursor, Unit
 
 EMAIL_TASK = "proposals.notices_email"
@@ -38,9 +41,9 @@ def deadline_text(
 def notices_visible_to(user) -> QuerySet[Notice]:
     if not user.is_authenticated:
         return Notice.objects.none()
-    return Notice.objects.filter(
-        unit__in=Membership.objects.filter(user=user).values("unit_id")
-    ).select_related("unit", "assignment__proposal")
+    return Notice.objects.filter(unit__in=access.unit_ids_of(user)).select_related(
+        "unit", "assignment__proposal"
+    )
 
 
 def unread_notice_count(user) -> int:
@@ -60,8 +63,6 @@ def notices_mark_seen(*, user, up_to_id: int) -> None:
 
 def queue_notice_emails() -> None:
     """Ask the worker (after commit, through the outbox) to e-mail unsent notices."""
-    from jobs.outbox import enqueue
-
     enqueue(EMAIL_TASK)
 
 

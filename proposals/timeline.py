@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from django.db import models
 from django.db.models import Q, QuerySet
 
-from . import selectors
+from . import access
 from .models import (
     Assignment,
     ContactRecord,
@@ -80,7 +80,7 @@ def _assignment_rows(proposal: Proposal, user) -> QuerySet:
 
 def _section_rows(proposal: Proposal, user) -> QuerySet:
     # Only sections the viewer may see; and a draft's edits are the unit's own business.
-    visible = selectors.sections_visible_to(user).filter(assignment__proposal=proposal)
+    visible = access.sections_visible_to(user).filter(assignment__proposal=proposal)
     return Section.history.filter(id__in=visible.values("pk")).exclude(state="draft")
 
 

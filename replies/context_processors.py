@@ -1,8 +1,8 @@
 from django.http import HttpRequest
 
-from proposals.models import Membership
+from proposals.access import is_signer
 
-from .selectors import replies_awaiting_signature_of
+from .access import replies_awaiting_signature_of
 
 
 def signature_queue(request: HttpRequest) -> dict:
@@ -10,6 +10,6 @@ def signature_queue(request: HttpRequest) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    if not Membership.objects.filter(user=user, role=Membership.Role.SIGNER).exists():
+    if not is_signer(user):
         return {}
     return {"signature_queue_count": replies_awaiting_signature_of(user).count()}

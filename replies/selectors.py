@@ -1,54 +1,24 @@
-"""Reads of replies, scoped to what a person may see."""
+"""Reads of replies. Who may see which reply is `access.py`; these build on it."""
 
 from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from proposals.models import Membership
-from proposals.selectors import committees_staffed_by
-
+from . import access
 from .models import FROZEN_STATES, Disclosure, Reply, ReplyParagraph
 from .spec_builder import outline
 
 
-def replies_visible_to(user) -> QuerySet[Reply]:
-    """Committee staff see their committee's replies; a unit's people see their unit's
-    replies. Co-handling units see the sections they wrote, not the lead's letter."""
-    if not user.is_authenticated:
-        return Reply.objects.none()
-    qs = Reply.objects.select_related("proposal__session", "unit", "assignment")
-    if user.is_superuser:
-        return qs
-    return qs.filter(
-        Q(proposal__session__committee__in=committees_staffed_by(user))
-        | Q(unit__in=Membership.objects.filter(user=user).values("unit_id"))
-    )
-
-
-def replies_readable_by(user) -> QuerySet[Reply]:
-    """The replies whose page (replies:detail) opens for the person: visible, and either
-    their own unit's or signed (the committee's clerks read signed replies only). The
-    reply views ask the same two questions one at a time (404, then 403); pages that
-    link to replies ask this, so that no link ends in either."""
-    if not user.is_authenticated:
-        return Reply.objects.none()
-    own = Membership.objects.filter(user=user).values("unit_id")
-    return replies_visible_to(user).filter(Q(unit__in=own) | Q(state__in=FROZEN_STATES))
-
-
 def replies_of_proposal(*, proposal, user) -> QuerySet[Reply]:
-    return replies_visible_to(user).filter(proposal=proposal).order_by("-created_at")
+    """The proposal's replies the person may read, newest first."""
+    return access.replies_readable_by(user).filter(proposal=proposal).order_by("-created_at")
 
 
 def reply_current(*, assignment) -> Reply | None:
-    """The reply now in force for an assignment: the open draft if any, else the latest
-    signed reply that no correction supersedes."""
-    return (
-        Reply.objects.filter(assignment=assignment)
-        .filter(Q(state__in=["draft", "in_review"]) | Q(superseded_by__isnull=True))
-        .order_by("-created_at", "-pk")
-        .first()
-    )
+    """The reply the assignment's page works on: the one being written or reviewed if any
+    (a correction too), else the reply in force."""
+    replies = Reply.objects.filter(assignment=assignment).order_by("-created_at", "-pk")
+    return replies.open().first() or replies.in_force().first()
 
 
 def quotable_paragraphs(*, reply: Reply, ids) -> dict[int, ReplyParagraph]:
@@ -88,13 +58,3 @@ def reply_by_sha256(sha256: str) -> Reply | None:
         .filter(sha256=sha256.lower())
         .first()
     )
-
-
-def replies_awaiting_signature_of(user) -> QuerySet[Reply]:
-    """Replies in review in the units where the person signs (the signer's queue)."""
-    from proposals.models import Membership
-
-    if not user.is_authenticated:
-        return Reply.objects.none()
-    units = Membership.objects.filter(user=user, role=Membership.Role.SIGNER).values("unit_id")
-    return replies_visible_to(user).filter(unit__in=units, state=Reply.State.IN_REVIEW)

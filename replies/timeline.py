@@ -1,9 +1,8 @@
 """Replies and feedback on the proposal's timeline (proposals.timeline.SOURCES), in words a
 clerk reads: 已签发 with its 文号, 签发人 and 成文日期; not the fields a signature is made of."""
 
-from django.db.models import Q
-
-from proposals import selectors as proposal_selectors
+from proposals import timeline
+from proposals.timeline import previous_record
 
 from . import selectors
 from .models import Feedback, Reply
@@ -18,15 +17,10 @@ _VALUE_FIELDS = {"review_comment", "category", "disclosure"}
 
 
 def _visible(proposal, user):
-    units = proposal_selectors.units_of(user).values("pk")
-    return selectors.replies_of_proposal(proposal=proposal, user=user).filter(
-        Q(unit__in=units) | Q(state__in=["signed", "sent"])
-    )
+    return selectors.replies_of_proposal(proposal=proposal, user=user)
 
 
 def _returned_for_revision(record) -> bool:
-    from proposals.timeline import previous_record
-
     prev = previous_record(record)
     return prev is not None and prev.state == Reply.State.IN_REVIEW
 
@@ -65,8 +59,6 @@ def _feedback(feedback: Feedback) -> str:
 
 
 def register() -> None:
-    from proposals import timeline
-
     for source in (reply_rows, feedback_rows):
         if source not in timeline.SOURCES:
             timeline.SOURCES.append(source)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import compose, signer
+from .views import compilation, compose, signer
 
 app_name = "replies"
 
@@ -18,5 +18,10 @@ urlpatterns = [
     path("<int:pk>/letter.docx", signer.reply_signed_docx, name="signed_docx"),
     path("<int:pk>/sent/", signer.reply_mark_sent, name="mark_sent"),
     path("<int:pk>/feedback-link/", signer.reply_feedback_link, name="feedback_link"),
+    path(
+        "sessions/<int:session_id>/compilation/",
+        compilation.session_compilation_start,
+        name="session_compilation",
+    ),
 ]
 

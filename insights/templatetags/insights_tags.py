@@ -10,8 +10,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 
 from proposals.forms import PlainSelect
-
-from ..similarity import earlier_reply_paragraphs, similar_proposals
+from proposals.similarity import similar_proposals
+from replies.reuse import earlier_reply_paragraphs
 
 register = template.Library()
 

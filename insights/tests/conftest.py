@@ -2,8 +2,8 @@ import datetime as dt
 
 import pytest
 
-from insights.similarity import cache
 from proposals.models import Assignment, CommitteeRole, Membership, Proposal
+from proposals.similarity import cache
 from proposals.tests.factories import (
     AssignmentFactory,
     CommitteeFactory,

@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from insights.similarity import session_index
 from proposals.models import CommitteeRole, Proposal
+from proposals.similarity import session_index
 from proposals.tests.factories import (
     CommitteeFactory,
     CommitteeRoleFactory,

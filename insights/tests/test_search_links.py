@@ -19,7 +19,7 @@ from proposals.tests.factories import (
     UnitFactory,
     UserFactory,
 )
-from replies import services
+from replies import access, services
 from replies.tests.reply_fixtures import SIGN_DATE, make_case, ready_reply
 
 pytestmark = pytest.mark.django_db
@@ -132,6 +132,10 @@ def test_reply_links_only_to_replies_the_reader_may_open(client, world):
     clerk_page = _search(client, world["users"]["clerk"])
     assert signed_url in clerk_page and draft_url not in clerk_page
     co_page = _search(client, world["users"]["co_handler"])
-    # The co-handling unit finds the signed letter, as text: the reply page is the lead's.
-    assert signed.doc_number in co_page
-    assert signed_url not in co_page and draft_url not in co_page
+    # The co-handling unit is on the letter's 抄送: it opens the signed letter, not a draft.
+    assert signed_url in co_page and draft_url not in co_page
+    for person in world["users"].values():
+        page = _search(client, person)
+        for reply in (signed, correction):
+            url = reverse("replies:detail", args=[reply.pk])
+            assert (url in page) == access.can_read(person, reply), (person, reply)

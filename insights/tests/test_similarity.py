@@ -5,8 +5,8 @@ import datetime as dt
 import pytest
 from django.template import Context, Template
 
-from insights.similarity import earlier_reply_paragraphs, similar_proposals, similar_to_text
 from proposals.models import Assignment
+from proposals.similarity import similar_proposals, similar_to_text
 from proposals.tests.factories import (
     AssignmentFactory,
     CommitteeFactory,
@@ -15,6 +15,7 @@ from proposals.tests.factories import (
     UnitFactory,
 )
 from replies.models import Reply
+from replies.reuse import earlier_reply_paragraphs
 
 from .helpers import signed_reply
 
@@ -217,13 +218,13 @@ def test_the_two_step_query_ranks_like_scoring_every_document(posting_cap, monke
     return what scoring every document returns."""
     import random
 
-    import insights.similarity as module
+    import proposals.similarity as module
 
     if posting_cap is not None:
         monkeypatch.setattr(module, "MIN_POSTING_CAP", posting_cap)
         monkeypatch.setattr(module, "LONG_POSTING_SHARE", 0.0)
 
-    from insights.similarity import Index
+    from proposals.similarity import Index
 
     rng = random.Random(7)
     phrases = [text for _label, title, content in LABELLED for text in (title, content)]
@@ -257,7 +258,7 @@ def _many(session, n: int, start: int = 100):
 
 
 def test_an_edited_proposal_is_reweighted_in_the_same_index(labelled):
-    from insights.similarity import session_index
+    from proposals.similarity import session_index
 
     session, proposals = labelled
     _many(session, 10)
@@ -275,8 +276,8 @@ def test_an_edited_proposal_is_reweighted_in_the_same_index(labelled):
 
 
 def test_new_deleted_and_bulk_inserted_proposals_are_seen(labelled):
-    from insights.similarity import session_index
     from proposals.models import Proposal
+    from proposals.similarity import session_index
 
     session, proposals = labelled
     _many(session, 10)
@@ -296,7 +297,7 @@ def test_new_deleted_and_bulk_inserted_proposals_are_seen(labelled):
 
 
 def test_a_large_change_rebuilds_the_index(labelled):
-    from insights.similarity import session_index
+    from proposals.similarity import session_index
 
     session, _proposals = labelled
     index = session_index(session)
@@ -310,10 +311,21 @@ def test_an_unchanged_session_costs_two_queries(labelled):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from insights.similarity import session_index
+    from proposals.similarity import session_index
 
     session, _proposals = labelled
     session_index(session)
     with CaptureQueriesContext(connection) as ctx:
         session_index(session)
     assert len(ctx.captured_queries) == 2
+
+
+def test_it_keeps_offering_a_reply_whose_correction_is_still_a_draft(earlier):
+    elevator = earlier["elevator"]
+    correction = signed_reply(
+        elevator.assignment, signed_on=dt.date(2024, 7, 1), paragraphs=["更正后的答复。"]
+    )
+    Reply.objects.filter(pk=correction.pk).update(supersedes=elevator, state=Reply.State.DRAFT)
+    found = [e.reply.pk for e in earlier_reply_paragraphs(earlier["now"])]
+    assert elevator.pk in found
+    assert correction.pk not in found

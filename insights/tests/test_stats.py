@@ -58,6 +58,19 @@ def test_a_corrected_reply_counts_its_assignment_once_and_its_class_only(world):
     assert (u1.assigned, u1.replied, u1.on_time, u1.feedback, u1.satisfied) == (3, 2, 1, 2, 1)
 
 
+def test_a_correction_still_in_draft_leaves_the_signed_reply_counted(world):
+    """A correction counts from its signing (Reply.objects.in_force): while it is a draft,
+    the signed reply's class A stays in the figures."""
+    p1 = world["proposals"][0]
+    a1 = p1.assignments.get()
+    first = a1.replies.get()
+    correction = signed_reply(a1, signed_on=dt.date(2025, 6, 30), category="B")
+    Reply.objects.filter(pk=correction.pk).update(supersedes=first, state=Reply.State.DRAFT)
+
+    board = dashboard(session=world["session"], today=TODAY)
+    assert board.class_counts == [("A", 2), ("B", 1), ("C", 1)]
+
+
 def test_it_ranks_units_by_reply_rate_then_on_time_rate(world):
     board = dashboard(session=world["session"], today=TODAY)
     rows = [

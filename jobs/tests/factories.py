@@ -8,7 +8,7 @@ class JobFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Job
 
-    kind = Job.Kind.SELFTEST
+    kind = Job.SELFTEST
     owner = factory.SubFactory(UserFactory)
     committee = factory.SubFactory(CommitteeFactory)
     params = factory.LazyFunction(lambda: {"n": 10})

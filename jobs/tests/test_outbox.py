@@ -20,7 +20,7 @@ def test_it_runs_the_task_in_process_after_commit_in_eager_mode(
 ):
     celery_app.conf.task_always_eager = True
     with django_capture_on_commit_callbacks(execute=True):
-        job = job_create(kind=Job.Kind.SELFTEST, owner=UserFactory(), params={"n": 3})
+        job = job_create(kind=Job.SELFTEST, owner=UserFactory(), params={"n": 3})
         job.refresh_from_db()
         assert job.state == Job.State.QUEUED  # nothing runs before the commit
 
@@ -33,7 +33,7 @@ def test_it_runs_the_task_in_process_after_commit_in_eager_mode(
 def test_it_writes_nothing_when_the_business_write_rolls_back(celery_app):
     celery_app.conf.task_always_eager = True
     with pytest.raises(RuntimeError), transaction.atomic():
-        job_create(kind=Job.Kind.SELFTEST, owner=UserFactory())
+        job_create(kind=Job.SELFTEST, owner=UserFactory())
         raise RuntimeError("the save fails")
     assert not Job.objects.exists()
     assert not OutboxMessage.objects.exists()
@@ -45,7 +45,7 @@ def test_it_keeps_the_message_when_the_broker_is_down(
     celery_app.conf.update(broker_url=DEAD_BROKER, task_always_eager=False)
     started = time.monotonic()
     with django_capture_on_commit_callbacks(execute=True):
-        job = job_create(kind=Job.Kind.SELFTEST, owner=UserFactory())
+        job = job_create(kind=Job.SELFTEST, owner=UserFactory())
     elapsed = time.monotonic() - started
 
     assert Job.objects.filter(pk=job.pk, state=Job.State.QUEUED).exists()  # the save stands
@@ -65,7 +65,7 @@ def test_it_delivers_kept_messages_once_the_broker_is_back(
 ):
     celery_app.conf.update(broker_url=DEAD_BROKER, task_always_eager=False)
     with django_capture_on_commit_callbacks(execute=True):
-        job_create(kind=Job.Kind.SELFTEST, owner=UserFactory())
+        job_create(kind=Job.SELFTEST, owner=UserFactory())
         enqueue("proposals.notices_email")
     assert OutboxMessage.objects.filter(sent_at__isnull=True).count() == 2
 
@@ -88,7 +88,7 @@ def test_it_publishes_right_after_commit_when_the_broker_is_up(
     client = redis.Redis.from_url(require_redis)
     try:
         with django_capture_on_commit_callbacks(execute=True):
-            job_create(kind=Job.Kind.SELFTEST, owner=UserFactory())
+            job_create(kind=Job.SELFTEST, owner=UserFactory())
         assert client.llen(test_queue) == 1
         assert OutboxMessage.objects.get().sent_at is not None
     finally:

@@ -7,7 +7,6 @@ from jobs.tests.factories import JobFactory
 from proposals.tests.factories import (
     CommitteeRoleFactory,
     MembershipFactory,
-    SessionFactory,
     UserFactory,
 )
 
@@ -70,24 +69,6 @@ def test_it_shows_the_job_to_staff_of_the_same_committee(client, done_job):
 def test_it_asks_anonymous_visitors_to_log_in(client, done_job):
     response = client.get(reverse("jobs:status", args=[done_job.pk]))
     assert response.status_code == 302
-
-
-def test_it_starts_the_compilation_for_committee_staff_only(
-    client, django_capture_on_commit_callbacks
-):
-    session = SessionFactory()
-    url = reverse("jobs:session_compilation", args=[session.pk])
-    client.force_login(MembershipFactory(unit__committee=session.committee).user)
-    assert client.post(url).status_code == 403
-    assert not Job.objects.exists()
-
-    clerk = CommitteeRoleFactory(committee=session.committee).user
-    client.force_login(clerk)
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(url)
-    job = Job.objects.get()
-    assert response.status_code == 302 and response.url == reverse("jobs:detail", args=[job.pk])
-    assert (job.owner, job.committee, job.state) == (clerk, session.committee, Job.State.DONE)
 
 
 def test_it_lists_only_visible_jobs(client, done_job):

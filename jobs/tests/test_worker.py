@@ -12,8 +12,9 @@ import pytest
 from django.conf import settings
 
 from jobs.models import Job
-from jobs.services import job_create, session_compilation_start
+from jobs.services import job_create
 from proposals.tests.factories import AssignmentFactory, CommitteeRoleFactory, UserFactory
+from replies.compilation import session_compilation_start
 
 
 def _database_url() -> str:
@@ -59,7 +60,7 @@ def test_it_runs_jobs_on_a_real_worker(
         )
     try:
         celery_app.conf.update(broker_url=require_redis, task_always_eager=False)
-        selftest = job_create(kind=Job.Kind.SELFTEST, owner=UserFactory(), params={"n": 100})
+        selftest = job_create(kind=Job.SELFTEST, owner=UserFactory(), params={"n": 100})
         assignment = AssignmentFactory()
         clerk = CommitteeRoleFactory(committee=assignment.proposal.session.committee).user
         compilation = session_compilation_start(session=assignment.proposal.session, actor=clerk)

@@ -150,7 +150,7 @@ def test_it_finishes_a_killed_workers_import_and_job_exactly_once(workers, clien
 
     first = workers.start()
     importing.import_confirm(record=record, actor=clerk)  # queued for the worker
-    job = job_create(kind=Job.Kind.SELFTEST, owner=clerk, params={"n": 10, "seconds": 30})
+    job = job_create(kind=Job.SELFTEST, owner=clerk, params={"n": 10, "seconds": 30})
 
     def both_running_and_beating() -> bool:
         record.refresh_from_db()

@@ -46,6 +46,15 @@ class AssignmentQuerySet(models.QuerySet):
         orderings that come before it, e.g. "proposal__number" in a list of many."""
         return self.order_by(*first, _CO_LAST, _WITHDRAWN_LAST, "pk")
 
+    def overdue(self, *, on) -> "AssignmentQuerySet":
+        """Open work past its due date on the day `on` (超期): the one definition, also as
+        Assignment.overdue_condition and Assignment.is_overdue_on."""
+        return self.filter(Assignment.overdue_condition(on))
+
+    def answering(self) -> "AssignmentQuerySet":
+        """Lead and split assignments: the units that answer the proposer with a letter."""
+        return self.filter(role__in=Assignment.ANSWERING_ROLES)
+
     def bulk_create(self, objs, *args, **kwargs):
         objs = list(objs)
         _fill_sessions(objs)
@@ -98,6 +107,9 @@ class Assignment(models.Model):
     objects = AssignmentQuerySet.as_manager()
 
     OPEN_STATES = (State.ASSIGNED, State.IN_PROGRESS)
+    # The roles that answer the proposer with a reply letter (co-handling units write a
+    # section for the lead's letter instead).
+    ANSWERING_ROLES = (Role.LEAD, Role.SPLIT)
 
     class Meta:
         verbose_name = _("交办")
@@ -145,6 +157,12 @@ class Assignment(models.Model):
     def is_open(self) -> bool:
         return self.state in self.OPEN_STATES
 
+    @classmethod
+    def overdue_condition(cls, day, prefix: str = "") -> Q:
+        """Assignment.objects.overdue as a condition; `prefix` applies it from a related
+        model (e.g. "assignments__" on Proposal) or inside an aggregate's filter."""
+        return Q(**{f"{prefix}state__in": cls.OPEN_STATES, f"{prefix}due_on__lt": day})
+
     def is_overdue_on(self, day) -> bool:
         """Open work past its due date on `day` (the 超期 flag)."""
         return self.is_open and self.due_on < day
@@ -152,7 +170,7 @@ class Assignment(models.Model):
     @property
     def answers_proposer(self) -> bool:
         """Lead and split units write a reply letter; co-handling units write a section."""
-        return self.role in (self.Role.LEAD, self.Role.SPLIT)
+        return self.role in self.ANSWERING_ROLES
 
 
 class Task(models.Model):

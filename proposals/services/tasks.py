@@ -7,7 +7,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..models import Assignment, ContactRecord, Membership, Task
+from .. import access
+from ..models import Assignment, ContactRecord, Task
 from ..transitions import move
 from ._common import save_as
 from .assignments import assignment_start
@@ -23,7 +24,7 @@ def task_create(
     due_on: dt.date,
     actor=None,
 ) -> Task:
-    if not Membership.objects.filter(user=assignee, unit_id=assignment.unit_id).exists():
+    if not access.is_member_of(assignee, assignment.unit_id):
         raise ValidationError(
             {"assignee": _("承办人必须是%(unit)s的工作人员。") % {"unit": assignment.unit}},
             code="other_unit",

@@ -122,3 +122,16 @@ def test_the_open_work_index_covers_exactly_the_open_states():
     index = next(i for i in Assignment._meta.indexes if i.name == "assignment_open_due")
     (lookup, states), = index.condition.children
     assert lookup == "state__in" and set(states) == set(Assignment.OPEN_STATES)
+
+
+def test_it_calls_overdue_the_open_work_past_its_due_date_in_every_spelling():
+    from proposals.tests.factories import AssignmentFactory
+
+    day = dt.date(2025, 5, 1)
+    late = AssignmentFactory(due_on=dt.date(2025, 4, 30))
+    due_today = AssignmentFactory(due_on=day)
+    done_late = AssignmentFactory(due_on=dt.date(2025, 4, 30), state=Assignment.State.COMPLETED)
+    withdrawn = AssignmentFactory(due_on=dt.date(2025, 4, 30), state=Assignment.State.WITHDRAWN)
+    assert set(Assignment.objects.overdue(on=day)) == {late}
+    for a in (late, due_today, done_late, withdrawn):
+        assert a.is_overdue_on(day) == (a == late)

@@ -37,12 +37,6 @@ def test_it_passes_check_deploy_with_production_settings():
     assert "no issues" in result.stdout
 
 
-def test_it_speaks_chinese_in_shanghai(settings):
-    assert settings.LANGUAGE_CODE == "zh-hans"
-    assert settings.TIME_ZONE == "Asia/Shanghai"
-    assert settings.USE_TZ is True
-
-
 @pytest.mark.django_db
 def test_every_page_names_its_icon_which_is_a_static_file(client, db):
     from django.contrib.staticfiles import finders

@@ -1,5 +1,5 @@
 """Views of the proposals app: home here, the clerk's pages in clerk.py, units' in unit.py.
-Permission checks live in _access.py (built on proposals.selectors)."""
+Fetch-and-check helpers live in _access.py (built on proposals.access)."""
 
 import datetime as dt
 
@@ -9,7 +9,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from .. import selectors
+from .. import access, selectors
+from ..models import Assignment
 
 DUE_SOON_DAYS = 7
 WORK_LIST_ROWS = 50
@@ -20,8 +21,8 @@ def home(request: HttpRequest) -> HttpResponse:
     """Each person lands on their own work list: clerks on the proposal list, unit people
     on their unit's open assignments."""
     user = request.user
-    units = list(selectors.units_of(user))
-    if selectors.is_clerk(user) and not units:
+    units = list(access.units_of(user))
+    if access.is_clerk(user) and not units:
         return redirect("proposals:proposal_list")
     today = timezone.localdate()
     soon = today + dt.timedelta(days=DUE_SOON_DAYS)
@@ -29,12 +30,12 @@ def home(request: HttpRequest) -> HttpResponse:
     # The counts cover all open work; the list shows the most urgent (soonest due) first.
     totals = open_work.aggregate(
         total=Count("pk"),
-        overdue=Count("pk", filter=Q(due_on__lt=today)),
+        overdue=Count("pk", filter=Assignment.overdue_condition(today)),
         due_soon=Count("pk", filter=Q(due_on__gte=today, due_on__lte=soon)),
     )
     assignments = list(open_work[:WORK_LIST_ROWS])
     for a in assignments:
-        a.is_overdue = a.due_on < today
+        a.is_overdue = a.is_overdue_on(today)
         a.is_due_soon = not a.is_overdue and a.due_on <= soon
         a.days_left = (a.due_on - today).days
         a.days_overdue = -a.days_left
@@ -44,7 +45,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "assignments": assignments,
         "open_total": totals["total"],
         "tasks": selectors.open_tasks_of(user)[:50],
-        "is_clerk": selectors.is_clerk(user),
+        "is_clerk": access.is_clerk(user),
         "overdue_count": totals["overdue"],
         "due_soon_count": totals["due_soon"],
     }

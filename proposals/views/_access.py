@@ -1,7 +1,7 @@
 """Fetch-and-check helpers used by every view (like healthchecks' `_get_rw_check_for_user`).
 
 The rule everywhere: fetch the object through a permission-scoped queryset from
-`proposals.selectors` — if the person may not see it, 404 (we don't even say it exists);
+`proposals.access` — if the person may not see it, 404 (we don't even say it exists);
 if they may see it but not do this, 403 (PermissionDenied). Committees never cross because
 every scoped queryset is filtered by the person's committees or units.
 """
@@ -10,25 +10,25 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 
-from .. import selectors
+from .. import access
 from ..models import Assignment, Proposal, Section
 
 
 def require_clerk(request: HttpRequest) -> None:
     """Pages without an object (list, register): only committee clerks."""
-    if not selectors.is_clerk(request.user):
+    if not access.is_clerk(request.user):
         raise PermissionDenied
 
 
 def get_proposal_for_clerk(request: HttpRequest, pk: int) -> Proposal:
     """A proposal the clerk manages. Unit people who can see it get 403, others 404."""
     proposal = get_object_or_404(
-        selectors.proposals_visible_to(request.user).select_related(
+        access.proposals_visible_to(request.user).select_related(
             "session__committee", "lead_proposer", "merged_into"
         ),
         pk=pk,
     )
-    if not selectors.can_manage_proposal(request.user, proposal):
+    if not access.can_manage_proposal(request.user, proposal):
         raise PermissionDenied
     return proposal
 
@@ -43,15 +43,15 @@ def get_assignment_for_unit(
     proposer: contact records, deciding co-units' sections, the reply).
     """
     assignment = get_object_or_404(
-        selectors.assignments_visible_to(request.user).select_related(
+        access.assignments_visible_to(request.user).select_related(
             "proposal__session__committee", "proposal__lead_proposer", "unit"
         ),
         pk=pk,
     )
     user = request.user
-    if not selectors.is_member_of(user, assignment.unit_id):
+    if not access.is_member_of(user, assignment.unit_id):
         raise PermissionDenied  # e.g. the committee's clerk on a unit page
-    if write and not selectors.can_handle_assignment(user, assignment):
+    if write and not access.can_handle_assignment(user, assignment):
         raise PermissionDenied
     if answering and not assignment.answers_proposer:
         raise PermissionDenied
@@ -73,14 +73,14 @@ def get_section_for_unit(
     co-unit's (accepting or returning it).
     """
     section = get_object_or_404(
-        selectors.sections_visible_to(request.user)
+        access.sections_visible_to(request.user)
         .filter(assignment__proposal_id=assignment.proposal_id)
         .select_related("assignment__unit"),
         pk=pk,
     )
     if own and section.assignment_id != assignment.pk:
         raise PermissionDenied
-    if decide and not selectors.can_decide_section(
+    if decide and not access.can_decide_section(
         request.user, assignment=assignment, section=section
     ):
         raise PermissionDenied

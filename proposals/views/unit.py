@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from .. import access, services
 from .. import once as _once
-from .. import selectors, services
 from ..dates import MissingHolidayData
 from ..forms import (
     ContactRecordForm,
@@ -40,7 +40,7 @@ DUPLICATE = gettext_lazy("这份表单已经提交过，没有重复保存。")
 def _assignment_context(request: HttpRequest, assignment: Assignment, **extra) -> dict:
     user = request.user
     proposal = assignment.proposal
-    sections = selectors.sections_visible_to(user).filter(
+    sections = access.sections_visible_to(user).filter(
         assignment__proposal=proposal
     ).select_related("assignment__unit")
     own_sections = [s for s in sections if s.assignment_id == assignment.pk]
@@ -53,7 +53,7 @@ def _assignment_context(request: HttpRequest, assignment: Assignment, **extra) -
     context = {
         "assignment": assignment,
         "proposal": proposal,
-        "can_handle": selectors.can_handle_assignment(user, assignment),
+        "can_handle": access.can_handle_assignment(user, assignment),
         "own_sections": own_sections,
         "other_sections": other_sections if assignment.answers_proposer else [],
         "co_assignments": co_assignments,
@@ -211,7 +211,7 @@ def section_edit(request: HttpRequest, pk: int, section_pk: int) -> HttpResponse
             "section": section,
             "form": form,
             "editable": editable,
-            "can_handle": selectors.can_handle_assignment(request.user, assignment),
+            "can_handle": access.can_handle_assignment(request.user, assignment),
         },
         status=status,
     )

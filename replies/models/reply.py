@@ -39,6 +39,21 @@ DISCLOSURE_NOTES = {
 FROZEN_STATES = (ReplyState.SIGNED, ReplyState.SENT)
 
 
+class ReplyQuerySet(models.QuerySet):
+    def in_force(self) -> ReplyQuerySet:
+        """The replies in force (答复 that counts): signed or sent, and not replaced by a
+        signed correction. A correction still in draft or review replaces nothing until it
+        is signed. Written as NOT EXISTS: the planner misjudges the reverse one-to-one's
+        IS NULL and would probe every reply."""
+        corrected = Reply.objects.filter(supersedes=models.OuterRef("pk"),
+                                         state__in=FROZEN_STATES)
+        return self.filter(state__in=FROZEN_STATES).exclude(models.Exists(corrected))
+
+    def open(self) -> ReplyQuerySet:
+        """Drafts and replies in review: being written, not yet signed."""
+        return self.filter(state__in=(ReplyState.DRAFT, ReplyState.IN_REVIEW))
+
+
 class FrozenReplyError(ValidationError):
     """Someone tried to change a signed reply; a correction must supersede it instead."""
 
@@ -126,6 +141,8 @@ class Reply(models.Model):
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
     history = HistoricalRecords()
+
+    objects = ReplyQuerySet.as_manager()
 
     # What may still change once the reply is signed.
     MUTABLE_WHEN_FROZEN = frozenset({"state", "sent_at", "updated_at"})

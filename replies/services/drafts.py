@@ -55,7 +55,7 @@ def _intro(assignment: Assignment) -> str:
     return f"您提出的《{title}》收悉，现答复如下："
 
 
-def _sections_for(assignment: Assignment) -> list[Section]:
+def sections_for(assignment: Assignment) -> list[Section]:
     """The unit's own sections (except returned ones) first, then the co-handling units'
     accepted sections, each unit's in its own order. Other split units' sections answer
     their own part and stay out."""
@@ -76,9 +76,9 @@ def _rows_from_sections(assignment: Assignment) -> list[ParagraphInput]:
     rows = [
         ParagraphInput(_intro(assignment), part=Part.INTRO, source_unit_id=assignment.unit_id)
     ]
-    for section in _sections_for(assignment):
+    for section in sections_for(assignment):
         unit = section.assignment.unit
-        heading = _section_heading(section)
+        heading = section_heading(section)
         rows.append(
             ParagraphInput(
                 heading,
@@ -225,7 +225,7 @@ def _validated_rows(reply: Reply, items: list[ParagraphInput | dict]) -> list[Re
     return rows
 
 
-def _section_heading(section: Section) -> str:
+def section_heading(section: Section) -> str:
     return section.heading.strip() or _("%(unit)s办理情况") % {"unit": section.assignment.unit.name}
 
 
@@ -238,7 +238,7 @@ def _words_of(unit_id: int, section: Section | None, quoted) -> list[str] | None
         and section.assignment.unit_id == unit_id
         and section.state == Section.State.ACCEPTED
     ):
-        return [_section_heading(section)] + [str(t).strip() for t in section.paragraphs]
+        return [section_heading(section)] + [str(t).strip() for t in section.paragraphs]
     if quoted is not None and quoted.source_unit_id == unit_id:
         return [quoted.text.strip()]
     return None
@@ -276,9 +276,7 @@ def reply_create_draft(*, assignment: Assignment, actor=None) -> Reply:
         "proposal__session__committee", "proposal__lead_proposer", "unit"
     ).get(pk=assignment.pk)
     _check_can_start_reply(assignment)
-    if Reply.objects.filter(
-        assignment=assignment, state__in=FROZEN_STATES, superseded_by__isnull=True
-    ).exists():
+    if Reply.objects.in_force().filter(assignment=assignment).exists():
         raise ValidationError(
             _("该交办已有签发的答复；如需更正，请对原答复新建更正答复。"), code="already_signed"
         )

@@ -14,15 +14,15 @@ from proposals.models import Assignment, Proposal
 from proposals.services import assignment_complete, proposal_set_status
 from proposals.transitions import REPLIED, after_reply_event
 
-from ..models import FROZEN_STATES, Feedback, Reply
+from ..models import Feedback, Reply
 
 
 def answered_replies(proposal_id: int):
     """Replies that answer their assignment: signed, not replaced by a signed correction,
     delivered (sent, or answered by the proposer), and not rated 不满意."""
     return (
-        Reply.objects.filter(proposal_id=proposal_id, state__in=FROZEN_STATES)
-        .exclude(superseded_by__state__in=FROZEN_STATES)
+        Reply.objects.in_force()
+        .filter(proposal_id=proposal_id)
         .filter(Q(state=Reply.State.SENT) | Q(feedback__isnull=False))
         .exclude(feedback__satisfaction=Feedback.Satisfaction.UNSATISFIED)
     )
@@ -33,7 +33,7 @@ def every_answering_unit_answered(proposal_id: int, *, delivering: Reply) -> boo
     delivered now as its unit's answer whatever the proposer thinks of it: 不满意 comes
     after, as its own event, in whichever order the two arrived."""
     answering = Assignment.objects.filter(
-        proposal_id=proposal_id, role__in=[Assignment.Role.LEAD, Assignment.Role.SPLIT]
+        proposal_id=proposal_id, role__in=Assignment.ANSWERING_ROLES
     ).exclude(state=Assignment.State.WITHDRAWN)
     return not (
         answering.exclude(pk=delivering.assignment_id)

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from proposals.models import Membership
+from proposals.access import is_signer
 
 from .. import signing
 from ..models import DocumentCounter, Feedback, Reply
@@ -61,9 +61,7 @@ def reply_sign_off(
     ).get(pk=reply.pk)
     if reply.state != Reply.State.IN_REVIEW:
         move(reply, Reply.State.SIGNED)  # raises the standard transition message
-    if actor is None or not Membership.objects.filter(
-        user=actor, unit_id=reply.unit_id, role=Membership.Role.SIGNER
-    ).exists():
+    if not is_signer(actor, reply.unit_id):
         raise PermissionDenied(_("只有本单位的签发人才能签发答复。"))
 
     signed_on = signed_on or timezone.localdate()

@@ -174,3 +174,21 @@ def test_admin_shows_a_signed_reply_read_only(client):
     for name in ("documentcounter", "unitsigningkey", "feedback", "feedbacklink",
                  "unitlettersettings"):
         assert client.get(reverse(f"admin:replies_{name}_changelist")).status_code == 200
+
+
+def test_it_keeps_a_signed_reply_in_force_until_its_correction_is_signed():
+    case = make_case()
+    original = _signed(case)
+    assert list(Reply.objects.in_force()) == [original]
+
+    correction = services.reply_correct(reply=original, actor=case.handler)
+    assert list(Reply.objects.in_force()) == [original]  # a draft replaces nothing
+    correction = services.reply_submit_for_review(reply=correction, actor=case.handler)
+    assert list(Reply.objects.in_force()) == [original]  # nor one in review
+    assert set(Reply.objects.open()) == {correction}
+
+    correction = services.reply_sign_off(reply=correction, actor=case.signer,
+                                         signed_on=SIGN_DATE)
+    assert list(Reply.objects.in_force()) == [correction]
+    services.reply_mark_sent(reply=correction, actor=case.handler)
+    assert list(Reply.objects.in_force()) == [correction]

@@ -21,6 +21,7 @@ import time_machine
 from django.test import Client
 from django.urls import get_resolver, reverse
 
+from jobs.models import Job
 from proposals.models import Assignment, Proposal, Unit
 from proposals.tests.factories import AssignmentFactory, ProposalFactory, SectionFactory
 from proposals.tests.scenario import build_scenario
@@ -72,6 +73,9 @@ def build() -> R:
     signed = services.reply_submit_for_review(reply=_ready(_answering(s, 44502), lead),
                                               actor=lead)
     signed = services.reply_sign_off(reply=signed, actor=signer)
+    # The co unit that handled the proposal is on the letter's 抄送: it reads the signed
+    # reply (never a draft: the lead's draft on s.proposal stays 404 to it).
+    AssignmentFactory(proposal=signed.proposal, unit=s.co_unit, role=Assignment.Role.CO)
     _link, token = services.feedback_link_create(reply=signed)
     other = s.other_assignment
     Assignment.objects.filter(pk=other.pk).update(role=Assignment.Role.LEAD)
@@ -119,7 +123,7 @@ MATRIX = [
     ("detail", "draft", lambda r: u("detail", r.draft.pk), "GET", NONE,
         (302, 403, 404, 200, 404, 404, 200)),
     ("detail", "signed", lambda r: u("detail", r.signed.pk), "GET", NONE,
-        (302, 200, 404, 200, 404, 404, 200)),
+        (302, 200, 404, 200, 200, 404, 200)),
     ("detail", "guess: other committee's draft", lambda r: u("detail", r.other_draft.pk),
         "GET", NONE, (302, 404, 403, 404, 404, 404, 404)),
     ("compose", "draft", lambda r: u("compose", r.draft.pk), "GET", NONE,
@@ -131,7 +135,7 @@ MATRIX = [
     ("preview", "draft", lambda r: u("preview", r.draft.pk), "GET", NONE,
         (302, 403, 404, 200, 404, 404, 200)),
     ("preview", "signed", lambda r: u("preview", r.signed.pk), "GET", NONE,
-        (302, 200, 404, 200, 404, 404, 200)),
+        (302, 200, 404, 200, 200, 404, 200)),
     ("draft_docx", "draft", lambda r: u("draft_docx", r.draft.pk), "GET", NONE,
         (302, 403, 404, 200, 404, 404, 200)),
     ("draft_docx", "guess: other committee's", lambda r: u("draft_docx", r.other_draft.pk),
@@ -139,7 +143,7 @@ MATRIX = [
     ("submit", "draft", lambda r: u("submit", r.draft.pk), "POST", NONE,
         (302, 403, 404, 302, 404, 404, 403)),
     ("correct", "signed", lambda r: u("correct", r.signed.pk), "POST", NONE,
-        (302, 403, 404, 302, 404, 404, 403)),
+        (302, 403, 404, 302, 403, 404, 403)),
     ("return", "in review", lambda r: u("return", r.review.pk), "POST",
         lambda r: {"comment": "请补充数据。"}, (302, 403, 404, 403, 404, 404, 302)),
     ("sign", "in review", lambda r: u("sign", r.review.pk), "POST", NONE,
@@ -147,13 +151,19 @@ MATRIX = [
     ("sign", "GET", lambda r: u("sign", r.review.pk), "GET", NONE,
         (302, 405, 405, 405, 405, 405, 405)),
     ("signed_docx", "signed", lambda r: u("signed_docx", r.signed.pk), "GET", NONE,
-        (302, 200, 404, 200, 404, 404, 200)),
+        (302, 200, 404, 200, 200, 404, 200)),
     ("signed_docx", "draft has no file", lambda r: u("signed_docx", r.draft.pk), "GET", NONE,
         (302, 403, 404, 404, 404, 404, 404)),
     ("mark_sent", "signed", lambda r: u("mark_sent", r.signed.pk), "POST", NONE,
-        (302, 403, 404, 302, 404, 404, 302)),
+        (302, 403, 404, 302, 403, 404, 302)),
     ("feedback_link", "signed", lambda r: u("feedback_link", r.signed.pk), "POST", NONE,
-        (302, 403, 404, 200, 404, 404, 200)),
+        (302, 403, 404, 200, 403, 404, 200)),
+    # 届次汇编: another committee's clerk is not told that the session exists; the
+    # committee's units see it but do not compile it.
+    ("session_compilation", "start", lambda r: u("session_compilation", r.s.session.pk),
+        "POST", NONE, (302, 302, 404, 403, 403, 403, 403)),
+    ("session_compilation", "GET", lambda r: u("session_compilation", r.s.session.pk),
+        "GET", NONE, (302, 405, 405, 405, 405, 405, 405)),
     # The proposer's pages need no account: the token is the key.
     ("feedback", "page", lambda r: reverse("feedback", args=[r.token]), "GET", NONE,
         (200, 200, 200, 200, 200, 200, 200)),
@@ -187,6 +197,7 @@ def _state() -> tuple:
         Feedback.objects.count(),
         FeedbackLink.objects.count(),
         list(DocumentCounter.objects.values_list("last_seq", flat=True)),
+        Job.objects.count(),  # 届次汇编
     )
 
 

@@ -75,7 +75,11 @@ def test_it_fails_for_an_unknown_file(tmp_path, capsys):
 
 def test_it_says_when_a_reply_was_corrected(signed, capsys):
     reply, path = signed
-    services.reply_correct(reply=reply)
+    correction = services.reply_correct(reply=reply)
+    code, out, _err = _run(path, capsys)
+    assert code == 0 and "尚未签发；签发前此答复仍然有效" in out and "已被更正" not in out
+    correction = services.reply_submit_for_review(reply=correction, actor=reply.created_by)
+    services.reply_sign_off(reply=correction, actor=reply.signer, signed_on=SIGN_DATE)
     code, out, _err = _run(path, capsys)
     assert code == 0 and "已被更正" in out
 

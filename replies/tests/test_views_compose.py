@@ -332,7 +332,7 @@ EARLIER_TEXT = "2024年全市新增发明专利授权三千件，知识产权质
 def earlier(db):
     """A draft reply of this session, and the same unit's signed reply to a similar proposal
     of the committee's previous session; also another unit's draft there."""
-    from insights.similarity import cache
+    from proposals.similarity import cache
 
     cache.clear()
     case = make_case()

@@ -224,3 +224,17 @@ def test_it_shows_signers_how_many_replies_wait_for_them(client):
     assert '待签发<span class="badge">1</span>' in html
     client.force_login(case.handler)
     assert "待签发" not in client.get(reverse("home")).content.decode()
+
+
+def test_it_says_a_reply_is_replaced_only_once_its_correction_is_signed(client):
+    case = make_case()
+    signed = services.reply_sign_off(reply=ready_reply(case), actor=case.signer)
+    correction = services.reply_correct(reply=signed, actor=case.handler)
+    client.force_login(case.handler)
+    html = client.get(_url(signed, "detail")).content.decode()
+    assert "已由更正答复" not in html  # a draft replaces nothing (Reply.objects.in_force)
+    assert "新建更正答复" not in html  # one correction at a time
+    correction = services.reply_submit_for_review(reply=correction, actor=case.handler)
+    correction = services.reply_sign_off(reply=correction, actor=case.signer)
+    html = client.get(_url(signed, "detail")).content.decode()
+    assert "已由更正答复" in html and correction.doc_number in html

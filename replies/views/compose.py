@@ -14,28 +14,25 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from insights.similarity import EarlierParagraph, earlier_reply_paragraphs
-from proposals.models import Section
+from proposals.models import Unit
 from proposals.views._access import get_assignment_for_unit
 
-from .. import selectors, services
+from .. import access, selectors, services
 from ..forms import ItemFormSet, ReplyForm, item_initial, split_kind
 from ..models import Reply
-from ..services import ConflictError, DraftingCheckError
+from ..services import ConflictError, DraftingCheckError, editor
 from ..services.checks import answer_classes
 from . import _render
-from ._access import can_compose, get_reply, is_signer
+from ._access import get_reply
 from ._places import item_places, place_findings, place_in_words
 
 PREFIX = "items"
 _ITEM_N = re.compile(r"^第(\d+)项：")
-_OP = re.compile(r"^(up|down|del|add|insert|reuse)-(\w+)$")
 
 
 def _back(reply: Reply) -> HttpResponse:
@@ -88,102 +85,7 @@ def _raw_rows(formset) -> list[dict]:
     return rows
 
 
-def _insertable_sections(reply: Reply) -> list[Section]:
-    """Accepted co-unit sections and the unit's own (not returned) ones."""
-    return list(
-        Section.objects.filter(assignment__proposal_id=reply.proposal_id)
-        .filter(
-            Q(assignment__role="co", state=Section.State.ACCEPTED)
-            | Q(assignment_id=reply.assignment_id)
-        )
-        .exclude(state=Section.State.RETURNED)
-        .exclude(assignment__state="withdrawn")
-        .select_related("assignment__unit")
-        .order_by("assignment_id", "order", "pk")
-    )
-
-
-def _section_rows(section: Section) -> list[dict]:
-    unit = section.assignment.unit
-    heading = section.heading.strip() or _("%(unit)s办理情况") % {"unit": unit.name}
-    rows = [{"kind": "h1", "text": heading, "source_unit": unit.pk,
-             "source_section": section.pk, "source_paragraph": None}]
-    rows += [
-        {"kind": "p", "text": str(t), "source_unit": unit.pk, "source_section": section.pk,
-         "source_paragraph": None}
-        for t in section.paragraphs if str(t).strip()
-    ]
-    return rows
-
-
-def _offered_paragraphs(reply: Reply) -> dict[str, EarlierParagraph]:
-    """The paragraphs of earlier replies the compose page offers for copying, by id."""
-    return {
-        str(p.id): p
-        for earlier in earlier_reply_paragraphs(reply.proposal, unit=reply.unit)
-        for p in earlier.paragraphs
-        if p.reusable
-    }
-
-
-def _before_closing(rows: list[dict]) -> int:
-    at = len(rows)
-    while at > 0 and rows[at - 1]["kind"] == "closing":
-        at -= 1
-    return at
-
-
-def _apply_op(op: str, rows: list[dict], reply: Reply) -> list[dict] | None:
-    m = _OP.match(op)
-    if not m:
-        return None
-    verb, arg = m.groups()
-    rows = list(rows)
-    if verb in ("up", "down", "del"):
-        i = int(arg)
-        if not 0 <= i < len(rows):
-            return rows
-        if verb == "del":
-            rows.pop(i)
-        elif verb == "up" and i > 0:
-            rows[i - 1], rows[i] = rows[i], rows[i - 1]
-        elif verb == "down" and i < len(rows) - 1:
-            rows[i + 1], rows[i] = rows[i], rows[i + 1]
-        return rows
-    if verb == "add":
-        kind = arg if arg in ("intro", "h1", "h2", "h3", "h4", "p", "closing") else "p"
-        new = {"kind": kind, "text": "", "source_unit": reply.unit_id, "source_section": None,
-               "source_paragraph": None}
-        # Before the closing paragraphs (unless adding to the closing itself).
-        at = len(rows) if kind == "closing" else _before_closing(rows)
-        if kind == "intro":
-            at = sum(1 for r in rows if r["kind"] == "intro")
-        rows.insert(at, new)
-        return rows
-    if verb == "insert":
-        section = next((s for s in _insertable_sections(reply) if str(s.pk) == arg), None)
-        if section is None:
-            return rows
-        at = _before_closing(rows)
-        rows[at:at] = _section_rows(section)
-        return rows
-    if verb == "reuse":
-        # Only a paragraph the page offers: never look up the posted id by itself.
-        paragraph = _offered_paragraphs(reply).get(arg)
-        if paragraph is None:
-            return rows
-        # The lead unit adopts the text; the earlier paragraph stays as its source.
-        rows.insert(_before_closing(rows), {
-            "kind": "p", "text": paragraph.text, "source_unit": reply.unit_id,
-            "source_section": None, "source_paragraph": paragraph.id,
-        })
-        return rows
-    return None
-
-
 def _unit_names(reply: Reply) -> dict[int, str]:
-    from proposals.models import Unit
-
     ids = set(reply.proposal.assignments.values_list("unit_id", flat=True)) | {reply.unit_id}
     return {u.pk: (u.short_name or u.name) for u in Unit.objects.filter(pk__in=ids)}
 
@@ -253,8 +155,8 @@ def _compose_context(request, reply, form, formset, *, dirty=False, findings=Non
         "error_count": sum(1 for f in (findings or []) if f.severity == "error"),
         "warning_count": sum(1 for f in (findings or []) if f.severity != "error"),
         "dirty": dirty,
-        "sections": _insertable_sections(reply),
-        "is_signer": is_signer(request.user, reply.unit_id),
+        "sections": editor.insertable_sections(reply),
+        "is_signer": access.can_sign(request.user, reply),
     }
 
 
@@ -294,7 +196,7 @@ def reply_compose(request: HttpRequest, pk: int) -> HttpResponse:
     formset = ItemFormSet(request.POST, prefix=PREFIX)
     action = request.POST.get("action", "save")
     if formset.management_form.is_valid():
-        rearranged = _apply_op(request.POST.get("op", ""), _raw_rows(formset), reply)
+        rearranged = editor.editor_apply(request.POST.get("op", ""), _raw_rows(formset), reply)
     else:
         rearranged = None
     if rearranged is not None:
@@ -404,7 +306,7 @@ def reply_draft_docx(request: HttpRequest, pk: int) -> HttpResponse:
             _("草稿尚不完整，无法生成文件：%(p)s")
             % {"p": "；".join(f"{place_in_words(p)}：{m}" for p, m in exc.problems[:5])},
         )
-        if can_compose(request.user, reply) and reply.state == Reply.State.DRAFT:
+        if access.can_compose(request.user, reply) and reply.state == Reply.State.DRAFT:
             return _back(reply)
         return redirect("replies:detail", pk=reply.pk)
     return _render.docx_response(data, _render.file_name(reply))

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from proposals import selectors as proposal_selectors
+from proposals import access as proposal_access
 from proposals.models import Assignment, Proposal
 
-from .. import selectors
-from ..models import FROZEN_STATES, Feedback
-from ._access import is_signer
+from .. import access, selectors
+from ..models import Feedback
 
 
 def replies_context(user, proposal: Proposal, assignment: Assignment | None = None) -> dict:
@@ -18,9 +17,7 @@ def replies_context(user, proposal: Proposal, assignment: Assignment | None = No
             "unit", "signer"
         )
     )
-    member_units = set(proposal_selectors.units_of(user).values_list("pk", flat=True))
-    # Drafts stay inside the unit; others (the committee's clerks) see signed replies only.
-    replies = [r for r in replies if r.unit_id in member_units or r.state in FROZEN_STATES]
+    member_units = set(proposal_access.units_of(user).values_list("pk", flat=True))
     feedback = {f.reply_id: f for f in Feedback.objects.filter(reply__in=replies)}
     rows = []
     for r in replies:
@@ -28,13 +25,13 @@ def replies_context(user, proposal: Proposal, assignment: Assignment | None = No
             "reply": r,
             "feedback": feedback.get(r.pk),
             "is_member": r.unit_id in member_units,
-            "can_sign": r.state == "in_review" and is_signer(user, r.unit_id),
+            "can_sign": r.state == "in_review" and access.can_sign(user, r),
         })
     can_start = False
     current = None
     if assignment is not None and assignment.answers_proposer:
         current = selectors.reply_current(assignment=assignment)
-        can_start = proposal_selectors.can_handle_assignment(user, assignment) and (
+        can_start = proposal_access.can_handle_assignment(user, assignment) and (
             current is None
         )
     return {
@@ -46,7 +43,7 @@ def replies_context(user, proposal: Proposal, assignment: Assignment | None = No
             assignment is not None
             and current is not None
             and current.state == "draft"
-            and proposal_selectors.can_handle_assignment(user, assignment)
+            and proposal_access.can_handle_assignment(user, assignment)
         ),
     }
 

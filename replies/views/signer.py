@@ -14,14 +14,14 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from proposals.models import Membership
+from proposals import access as proposal_access
 
-from .. import selectors, services
+from .. import access, selectors, services
 from ..forms import ReturnForm
 from ..models import FROZEN_STATES, Feedback, Reply, ReplyDownload
 from ..services import DraftingCheckError
 from . import _render
-from ._access import can_compose, get_reply, is_signer
+from ._access import get_reply
 from ._places import place_in_words
 
 logger = logging.getLogger(__name__)
@@ -33,18 +33,21 @@ def _detail_context(request: HttpRequest, reply: Reply, *, findings: list | None
     user = request.user
     if findings is None:
         findings = [] if reply.is_frozen else services.reply_check(reply)
+    correction = getattr(reply, "superseded_by", None) if reply.is_frozen else None
     context = {
         "reply": reply,
         "proposal": reply.proposal,
         "outline": selectors.reply_outline(reply),
         "findings": [(place_in_words(f.place), f) for f in findings],
         "error_count": sum(1 for f in findings if f.severity == "error"),
-        "can_compose": can_compose(user, reply),
-        "is_signer": is_signer(user, reply.unit_id),
-        "is_member": Membership.objects.filter(user=user, unit_id=reply.unit_id).exists(),
+        "can_compose": access.can_compose(user, reply),
+        "is_signer": access.can_sign(user, reply),
+        "is_member": proposal_access.is_member_of(user, reply.unit_id),
         "return_form": ReturnForm(),
         "feedback": Feedback.objects.filter(reply=reply).first(),
-        "superseded_by": getattr(reply, "superseded_by", None) if reply.is_frozen else None,
+        "correction": correction,
+        # Replaced only once the correction is signed (Reply.objects.in_force).
+        "superseded_by": correction if correction is not None and correction.is_frozen else None,
     }
     context["can_act"] = context["can_compose"] or context["is_signer"]
     context.update(extra)
@@ -64,18 +67,16 @@ def reply_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def review_queue(request: HttpRequest) -> HttpResponse:
     """Replies waiting for the person's signature, oldest first."""
-    units = Membership.objects.filter(user=request.user, role=Membership.Role.SIGNER).values(
-        "unit_id"
-    )
+    units = proposal_access.signing_unit_ids(request.user)
     if not units.exists():
         raise PermissionDenied
     waiting = (
-        selectors.replies_awaiting_signature_of(request.user)
+        access.replies_awaiting_signature_of(request.user)
         .select_related("proposal__lead_proposer", "created_by")
         .order_by("updated_at", "pk")
     )
     recent = (
-        selectors.replies_visible_to(request.user)
+        access.replies_readable_by(request.user)
         .filter(unit__in=units, state__in=FROZEN_STATES)
         .order_by("-signed_at", "-pk")[:20]
     )

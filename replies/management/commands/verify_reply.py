@@ -41,6 +41,8 @@ class Command(BaseCommand):
         self.stdout.write(f"标题：{reply.title}")
         self.stdout.write(f"签名密钥：{reply.signing_key.fingerprint[:16]}")
         successor = getattr(reply, "superseded_by", None)
-        if successor is not None:
-            note = successor.doc_number or "（更正答复尚未签发）"
-            self.stdout.write(f"注意：此答复已被更正，更正答复：{note}")
+        if successor is not None and successor.is_frozen:
+            self.stdout.write(f"注意：此答复已被更正，更正答复：{successor.doc_number}")
+        elif successor is not None:
+            # A correction replaces the reply once it is signed (Reply.objects.in_force).
+            self.stdout.write("注意：此答复的更正答复正在办理，尚未签发；签发前此答复仍然有效。")

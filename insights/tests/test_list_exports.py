@@ -11,11 +11,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from insights import xlsx
+from insights import list_exports, xlsx
+from insights.list_exports import session_export_start
 from insights.tests.helpers import signed_reply
-from jobs import list_exports
 from jobs.models import Job
-from jobs.services import Progress, job_run, session_export_start
+from jobs.services import Progress, job_run
 from jobs.tests.factories import JobFactory
 from proposals.models import CommitteeRole
 from proposals.tests.factories import (
@@ -31,9 +31,9 @@ from replies.models import Feedback
 pytestmark = pytest.mark.django_db
 
 RUNNERS = {
-    Job.Kind.PROPOSALS_EXPORT: (list_exports.proposals_export, "提案清单.xlsx"),
-    Job.Kind.ASSIGNMENTS_EXPORT: (list_exports.assignments_export, "交办清单.xlsx"),
-    Job.Kind.REPLIES_EXPORT: (list_exports.replies_export, "答复登记.xlsx"),
+    list_exports.PROPOSALS_EXPORT: (list_exports.proposals_export, "提案清单.xlsx"),
+    list_exports.ASSIGNMENTS_EXPORT: (list_exports.assignments_export, "交办清单.xlsx"),
+    list_exports.REPLIES_EXPORT: (list_exports.replies_export, "答复登记.xlsx"),
 }
 
 
@@ -124,7 +124,7 @@ def test_it_leaves_the_job_failed_with_the_error_on_its_page(client, monkeypatch
 
     monkeypatch.setattr(xlsx, "replies_workbook", broken)
     session, clerk = _session_with(1)
-    job = _job(Job.Kind.REPLIES_EXPORT, session, clerk)
+    job = _job(list_exports.REPLIES_EXPORT, session, clerk)
 
     assert job_run(job_id=job.pk) == Job.State.FAILED
 
@@ -138,7 +138,7 @@ def test_it_leaves_the_job_failed_with_the_error_on_its_page(client, monkeypatch
 
 def test_it_fails_when_the_owner_may_no_longer_see_the_session():
     session, clerk = _session_with(1)
-    job = _job(Job.Kind.PROPOSALS_EXPORT, session, clerk)
+    job = _job(list_exports.PROPOSALS_EXPORT, session, clerk)
     CommitteeRole.objects.filter(user=clerk).delete()  # between the click and the run
 
     assert job_run(job_id=job.pk) == Job.State.FAILED
@@ -153,19 +153,19 @@ def test_it_starts_an_export_for_staff_and_the_committees_units_only():
     handler = MembershipFactory(unit__committee=session.committee).user
 
     for actor in (clerk, handler):
-        job = session_export_start(session=session, kind=Job.Kind.REPLIES_EXPORT, actor=actor)
+        job = session_export_start(session=session, kind=list_exports.REPLIES_EXPORT, actor=actor)
         assert (job.owner, job.committee, job.state, job.params) == (
             actor, session.committee, Job.State.QUEUED, {"session_id": session.pk}
         )
 
     with pytest.raises(PermissionDenied):  # another committee's clerk and unit
         session_export_start(
-            session=session, kind=Job.Kind.PROPOSALS_EXPORT, actor=CommitteeRoleFactory().user
+            session=session, kind=list_exports.PROPOSALS_EXPORT, actor=CommitteeRoleFactory().user
         )
     with pytest.raises(PermissionDenied):
         session_export_start(
-            session=session, kind=Job.Kind.PROPOSALS_EXPORT, actor=MembershipFactory().user
+            session=session, kind=list_exports.PROPOSALS_EXPORT, actor=MembershipFactory().user
         )
     with pytest.raises(ValueError):
-        session_export_start(session=session, kind=Job.Kind.SELFTEST, actor=clerk)
+        session_export_start(session=session, kind=Job.SELFTEST, actor=clerk)
     assert Job.objects.count() == 2

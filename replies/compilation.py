@@ -1,21 +1,27 @@
-"""Job runners: each takes the job and a progress callback, returns (filename, file)."""
+"""届次汇编: the signed reply letters of a session with an index of its proposals, built by
+a background job (the runner registered as SESSION_COMPILATION in replies.apps)."""
 
 import datetime as dt
 import functools
 import tempfile
-import time
 import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import IO
 
+from django.core.exceptions import PermissionDenied
 from django.core.files import File
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
+from jobs.models import Job
+from jobs.services import job_create
+from proposals import access
 from proposals.models import Assignment, Proposal, Session
 
-from .models import Job
+from .models import Reply
+
+SESSION_COMPILATION = "session_compilation"
 
 
 @dataclass(frozen=True)
@@ -28,14 +34,10 @@ class SignedFile:
 
 
 def signed_reply_files(session: Session) -> Iterable[SignedFile]:
-    """The session's signed reply letters in force: signed or sent, and not superseded by a
-    later signed correction (a correction that is still a draft leaves the original in)."""
-    from replies.models import Reply
-
-    frozen = (Reply.State.SIGNED, Reply.State.SENT)
+    """The session's signed reply letters in force (Reply.objects.in_force)."""
     replies = (
-        Reply.objects.filter(proposal__session=session, state__in=frozen)
-        .exclude(superseded_by__state__in=frozen)
+        Reply.objects.in_force()
+        .filter(proposal__session=session)
         .select_related("proposal", "unit")
         .order_by("proposal__number", "unit__name")
     )
@@ -119,17 +121,17 @@ def session_compilation(job: Job, progress) -> tuple[str, File]:
     return f"{session.name}汇编.zip", File(archive, name=f"{session.name}汇编.zip")
 
 
-def selftest(job: Job, progress) -> tuple[str, File]:
-    """Computes a known sum: lets a test prove a real worker ran the job."""
-    from django.core.files.base import ContentFile
+def can_start_session_compilation(user, session: Session) -> bool:
+    """The committee's clerks and administrators compile its sessions."""
+    return access.sessions_managed_by(user).filter(pk=session.pk).exists()
 
-    n = int(job.params.get("n", 1000))
-    total = sum(i * i for i in range(n + 1))
-    progress(50, _("计算中……"))
-    # A test that kills the worker mid-job keeps its first run going this long.
-    seconds = 0 if job.interruptions else float(job.params.get("seconds", 0))
-    steps = int(seconds * 10)
-    for step in range(steps):
-        time.sleep(seconds / steps)
-        progress(50 + 49 * step / steps)
-    return "selftest.txt", ContentFile(f"{total}\n".encode(), name="selftest.txt")
+
+def session_compilation_start(*, session: Session, actor) -> Job:
+    if not can_start_session_compilation(actor, session):
+        raise PermissionDenied(_("只有本政协的工作人员可以导出届次汇编。"))
+    return job_create(
+        kind=SESSION_COMPILATION,
+        owner=actor,
+        committee=session.committee,
+        params={"session_id": session.pk},
+    )

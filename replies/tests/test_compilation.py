@@ -2,14 +2,21 @@ import io
 import zipfile
 
 import pytest
+from django.urls import reverse
 from openpyxl import load_workbook
 
 from jobs.models import Job
 from jobs.services import job_run
 from jobs.tests.factories import JobFactory
 from proposals.models import Assignment
-from proposals.tests.factories import AssignmentFactory, SessionFactory, UnitFactory
-from replies import services
+from proposals.tests.factories import (
+    AssignmentFactory,
+    CommitteeRoleFactory,
+    MembershipFactory,
+    SessionFactory,
+    UnitFactory,
+)
+from replies import compilation, services
 from replies.tests.reply_fixtures import SIGN_DATE, make_case, ready_reply
 
 pytestmark = pytest.mark.django_db
@@ -17,7 +24,7 @@ pytestmark = pytest.mark.django_db
 
 def _compilation(session) -> Job:
     job = JobFactory(
-        kind=Job.Kind.SESSION_COMPILATION,
+        kind=compilation.SESSION_COMPILATION,
         committee=session.committee,
         params={"session_id": session.pk},
     )
@@ -73,7 +80,7 @@ def test_it_puts_the_signed_replies_in_force_in_the_zip():
 
 
 def test_it_records_what_went_wrong():
-    job = JobFactory(kind=Job.Kind.SESSION_COMPILATION, params={"session_id": 999999})
+    job = JobFactory(kind=compilation.SESSION_COMPILATION, params={"session_id": 999999})
 
     assert job_run(job_id=job.pk) == Job.State.FAILED
 
@@ -110,3 +117,33 @@ def test_it_lists_the_lead_units_due_date_before_the_co_units():
         sheet = load_workbook(io.BytesIO(archive.read("index.xlsx"))).active
     due = list(sheet.iter_rows(values_only=True))[1][7]
     assert due.index("主办局") < due.index("协办局")
+
+
+def test_it_starts_the_compilation_for_committee_staff_only(
+    client, django_capture_on_commit_callbacks
+):
+    session = SessionFactory()
+    url = reverse("replies:session_compilation", args=[session.pk])
+    client.force_login(MembershipFactory(unit__committee=session.committee).user)
+    assert client.post(url).status_code == 403
+    # Another committee's clerk is not told that the session exists.
+    client.force_login(CommitteeRoleFactory().user)
+    assert client.post(url).status_code == 404
+    assert not Job.objects.exists()
+
+    clerk = CommitteeRoleFactory(committee=session.committee).user
+    client.force_login(clerk)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url)
+    job = Job.objects.get()
+    assert response.status_code == 302 and response.url == reverse("jobs:detail", args=[job.pk])
+    assert (job.owner, job.committee, job.state) == (clerk, session.committee, Job.State.DONE)
+
+
+def test_it_offers_the_compilation_on_the_job_list_to_committee_staff_only(client):
+    session = SessionFactory()
+    url = reverse("replies:session_compilation", args=[session.pk])
+    client.force_login(CommitteeRoleFactory(committee=session.committee).user)
+    assert url in client.get(reverse("jobs:list")).content.decode()
+    client.force_login(MembershipFactory(unit__committee=session.committee).user)
+    assert url not in client.get(reverse("jobs:list")).content.decode()
