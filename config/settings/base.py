@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "replies",
     "jobs",
     "insights",
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -19,7 +19,7 @@ from django.core.management import call_command
 from django.db import transaction
 from django.urls import reverse
 
-from proposals import selectors
+from proposals import access, selectors
 from proposals.dates import WorkingCalendar
 from proposals.models import (
     Assignment,
@@ -85,7 +85,7 @@ def _page(client, url: str) -> str:
 
 def _own(model, username: str, **filters):
     """Rows of `model` that belong to the person's units (through their assignment)."""
-    units = selectors.units_of(_user(username))
+    units = access.units_of(_user(username))
     field = "unit__in" if model is Assignment else "assignment__unit__in"
     return model.objects.filter(**{field: units}, **filters)
 
@@ -299,7 +299,7 @@ def test_it_gives_the_lead_handler_every_step_of_the_work(demo, db, client):
     assert _own(ExtensionRequest, LEAD_HANDLER, state="pending").exists()
     assert _own(ReassignmentRequest, LEAD_HANDLER, state="pending").exists()
     # Replies in each state, with their buttons.
-    replies = Reply.objects.filter(unit__in=selectors.units_of(_user(LEAD_HANDLER)))
+    replies = Reply.objects.filter(unit__in=access.units_of(_user(LEAD_HANDLER)))
     draft = replies.filter(state=Reply.State.DRAFT).exclude(review_comment="").first()
     page = _assignment_page(client, draft.assignment)
     assert reverse("replies:compose", args=[draft.pk]) in page
@@ -339,7 +339,7 @@ def test_it_gives_the_signer_a_queue_and_every_signed_state(demo, db, client):
     _check_unit_basics(client, SIGNER)
     queue = _page(client, reverse("replies:review_queue"))
     in_review = Reply.objects.get(
-        unit__in=selectors.units_of(_user(SIGNER)), state=Reply.State.IN_REVIEW
+        unit__in=access.units_of(_user(SIGNER)), state=Reply.State.IN_REVIEW
     )
     assert reverse("replies:detail", args=[in_review.pk]) in queue
     page = _page(client, reverse("replies:detail", args=[in_review.pk]))
