@@ -43,9 +43,18 @@ def docx_to_pdf(docx: bytes, *, timeout: float = 180) -> bytes:
     return docx_to_pdfs([docx], timeout=timeout)[0]
 
 
-def docx_to_pdfs(docs: list[bytes], *, timeout: float = 300) -> list[bytes]:
-    """Convert several .docx to PDF in one LibreOffice run (its start-up is most of the cost)."""
-    binary = libreoffice_binary()
+# LibreOffice ≥ 7.4 takes the export filter's options as JSON after the filter name.
+PDFA2_FILTER = 'pdf:writer_pdf_Export:{"SelectPdfVersion":{"type":"long","value":"2"}}'
+
+
+def docx_to_pdfs(docs: list[bytes], *, timeout: float = 300, pdfa: bool = False,
+                 binary: str | None = None) -> list[bytes]:
+    """Convert several .docx to PDF in one LibreOffice run (its start-up is most of the cost).
+    ``pdfa``: PDF/A-2b (fonts embedded, XMP declaring part 2 conformance B). ``binary``:
+    the soffice to run instead of the one on PATH."""
+    if binary is not None and shutil.which(binary) is None:
+        raise PreviewUnavailable(f"找不到 LibreOffice（{binary}）")
+    binary = binary or libreoffice_binary()
     if binary is None:
         raise PreviewUnavailable(
             "找不到 LibreOffice（libreoffice/soffice），无法生成预览；"
@@ -58,7 +67,8 @@ def docx_to_pdfs(docs: list[bytes], *, timeout: float = 300) -> list[bytes]:
             sources.append(src)
         profile = Path(tmp, "profile").as_uri()
         cmd = [binary, f"-env:UserInstallation={profile}", "--headless", "--norestore",
-               "--convert-to", "pdf:writer_pdf_Export", "--outdir", tmp, *map(str, sources)]
+               "--convert-to", PDFA2_FILTER if pdfa else "pdf:writer_pdf_Export",
+               "--outdir", tmp, *map(str, sources)]
         try:
             proc = subprocess.run(cmd, capture_output=True, timeout=timeout, env=_env(tmp))
         except subprocess.TimeoutExpired as exc:
