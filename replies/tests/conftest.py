@@ -1,0 +1,3 @@
+"""Fixtures shared by the reply tests."""
+
+from .record_copy_fixtures import fast_convert, sample_pdfa  # noqa: F401

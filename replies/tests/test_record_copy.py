@@ -1,0 +1,140 @@
+"""The record copy: PDF/A-2b from the frozen .docx, PAdES-signed, made after sign-off
+commits; a failed conversion leaves the reply signed and is retried."""
+
+import hashlib
+import io
+
+import pikepdf
+import pytest
+
+from replies import pades
+from replies.models import RecordCopy, Reply
+from replies.services import certificates, record_copy
+
+from .record_copy_fixtures import pdffonts, qpdf_check, require_libreoffice, sign_reply
+
+pytestmark = pytest.mark.django_db
+
+
+def _read(copy) -> bytes:
+    with copy.file.open("rb") as fh:
+        return fh.read()
+
+
+def _signed_with_copy(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        reply = sign_reply()
+    return reply, RecordCopy.objects.get(reply=reply)
+
+
+def test_it_is_pending_until_the_sign_off_commits():
+    reply = sign_reply()  # the test's transaction never commits: nothing ran
+    copy = RecordCopy.objects.get(reply=reply)
+    assert copy.state == RecordCopy.State.PENDING and not copy.file
+
+
+def test_it_makes_a_signed_pdfa_after_commit(fast_convert, django_capture_on_commit_callbacks):
+    reply, copy = _signed_with_copy(django_capture_on_commit_callbacks)
+    assert copy.state == RecordCopy.State.READY, copy.reason
+    data = _read(copy)
+    assert hashlib.sha256(data).hexdigest() == copy.sha256
+    assert copy.level == pades.LEVEL_LT  # the committee CA's CRL is embedded; no TSA
+    assert copy.certificate.unit == reply.unit and copy.certificate.ca is not None
+    check = pades.validate_pdf(data, roots=certificates.trust_roots(copy.certificate))
+    assert check.valid, check.reason
+    assert check.signer == reply.unit.name and check.level == pades.LEVEL_LT
+
+
+def test_the_signed_copy_stays_pdfa_2b(fast_convert, django_capture_on_commit_callbacks):
+    _reply, copy = _signed_with_copy(django_capture_on_commit_callbacks)
+    data = _read(copy)
+    assert data.startswith(b"%PDF-1.")
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        assert pdf.pdf_version <= "1.7"
+        assert "/Encrypt" not in pdf.trailer
+        meta = pdf.open_metadata()
+        assert meta["pdfaid:part"] == "2" and meta["pdfaid:conformance"] == "B"
+        # The signature field is invisible and printable (PDF/A forbids hidden annots).
+        (field,) = [f for f in pdf.Root.AcroForm.Fields if f.get("/FT") == "/Sig"]
+        assert [float(x) for x in field.Rect] == [0, 0, 0, 0]
+        assert int(field.get("/F", 0)) & 4 and not int(field.get("/F", 0)) & 2
+    fonts = pdffonts(data)
+    assert fonts and all(row[-5] == "yes" for row in fonts), fonts  # the "emb" column
+    result = qpdf_check(data)
+    if result is not None:
+        assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_it_validates_pdfa_before_signing(sample_pdfa):
+    # LibreOffice's own output carries /DocChecksum, which the validator cannot check...
+    assert pades.pdfa_findings(sample_pdfa)
+    # ... and the cleaned file passes pikepdf's PDF/A-2b allowlist validator.
+    clean = pades.pdfa_clean(sample_pdfa)
+    assert pades.pdfa_findings(clean) == []
+    with pikepdf.open(io.BytesIO(clean)) as pdf:
+        assert "/DocChecksum" not in pdf.trailer and "/OpenAction" not in pdf.Root
+
+
+def test_it_refuses_to_sign_what_is_not_pdfa(fast_convert, monkeypatch,
+                                             django_capture_on_commit_callbacks):
+    plain = io.BytesIO()
+    pikepdf.new().save(plain)
+    monkeypatch.setattr(record_copy, "convert", lambda docx: plain.getvalue())
+    reply, copy = _signed_with_copy(django_capture_on_commit_callbacks)
+    assert copy.state == RecordCopy.State.FAILED
+    assert "PDF/A-2b" in copy.reason
+    assert Reply.objects.get(pk=reply.pk).state == Reply.State.SIGNED
+
+
+def test_a_missing_libreoffice_fails_the_copy_not_the_reply_and_a_retry_succeeds(
+        settings, django_capture_on_commit_callbacks):
+    require_libreoffice()
+    settings.LIBREOFFICE_BINARY = "/nonexistent/soffice"
+    reply, copy = _signed_with_copy(django_capture_on_commit_callbacks)
+    assert copy.state == RecordCopy.State.FAILED
+    assert "/nonexistent/soffice" in copy.reason and copy.attempts == 1
+    reply.refresh_from_db()
+    assert reply.state == Reply.State.SIGNED and reply.signed_file
+
+    settings.LIBREOFFICE_BINARY = ""
+    with django_capture_on_commit_callbacks(execute=True):
+        record_copy.record_copy_retry(copy=copy)
+    copy.refresh_from_db()
+    assert copy.state == RecordCopy.State.READY, copy.reason
+    assert copy.attempts == 2 and copy.reason == ""
+    # This one went through LibreOffice with the reply's own letter.
+    text = pikepdf.open(io.BytesIO(_read(copy))).open_metadata()
+    assert text["pdfaid:part"] == "2"
+    assert copy.convert_seconds > 0 and copy.sign_seconds > 0
+
+
+def test_it_is_idempotent(fast_convert, django_capture_on_commit_callbacks):
+    _reply, copy = _signed_with_copy(django_capture_on_commit_callbacks)
+    again = record_copy.record_copy_make(reply_id=copy.reply_id)
+    assert again.pk == copy.pk and again.sha256 == copy.sha256 and again.attempts == 1
+
+
+def test_a_revoked_certificate_is_replaced_before_signing(
+        fast_convert, django_capture_on_commit_callbacks):
+    first_reply, first = _signed_with_copy(django_capture_on_commit_callbacks)
+    certificates.unit_certificate_revoke(certificate=first.certificate)
+    from .reply_fixtures import second_proposal_case  # noqa: PLC0415
+
+    case = second_proposal_case(_case_of(first_reply), 50001)
+    with django_capture_on_commit_callbacks(execute=True):
+        reply = sign_reply(case)
+    copy = RecordCopy.objects.get(reply=reply)
+    assert copy.state == RecordCopy.State.READY, copy.reason
+    assert copy.certificate != first.certificate and copy.certificate.revoked_at is None
+
+
+def _case_of(reply):
+    from proposals.models import Membership
+
+    from .reply_fixtures import Case
+
+    lead = reply.assignment
+    signer = Membership.objects.get(unit=reply.unit, role=Membership.Role.SIGNER).user
+    handler = Membership.objects.get(unit=reply.unit, role=Membership.Role.HANDLER).user
+    co = reply.proposal.assignments.exclude(pk=lead.pk).first()
+    return Case(reply.proposal, lead, co, None, None, signer, handler)
