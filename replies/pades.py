@@ -259,6 +259,11 @@ def sign_pdf(pdf: bytes, material: SigningMaterial, *, timestamper=None,
     Returns (signed bytes, level)."""
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import fields, signers
+    from pyhanko.sign.signers.pdf_signer import (
+        DSSContentSettings,
+        SigDSSPlacementPreference,
+        TimestampDSSContentSettings,
+    )
     from pyhanko_certvalidator.registry import SimpleCertificateStore
 
     root = material.chain[-1] if material.chain else material.cert
@@ -280,13 +285,24 @@ def sign_pdf(pdf: bytes, material: SigningMaterial, *, timestamper=None,
         use_pades_lta=lta,
         validation_context=_validation_context(
             [root, *material.extra_roots], material.chain, material.crls) if lt else None,
+        # The revocation data goes into the signed revision itself (and the time stamp's
+        # before the time stamp), so the last revision is always covered by a signature:
+        # no byte of the file is outside what some signature covers.
+        dss_settings=DSSContentSettings(
+            placement=SigDSSPlacementPreference.TOGETHER_WITH_SIGNATURE, include_vri=False,
+            next_ts_settings=TimestampDSSContentSettings(update_before_ts=True,
+                                                         include_vri=False)),
     )
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
     try:
         out = signers.sign_pdf(writer, meta, signer=signer,
                                timestamper=timestamper if lta else None)
     except Exception as exc:  # pyHanko raises many kinds; the reason is what matters
-        raise SignFailed(f"{type(exc).__name__}: {exc}") from exc
+        causes, cause = [], exc
+        while cause is not None and len(causes) < 3:
+            causes.append(f"{type(cause).__name__}: {cause}")
+            cause = cause.__cause__ or cause.__context__
+        raise SignFailed(" ← ".join(causes)) from exc
     return out.getvalue(), (LEVEL_LTA if lta else LEVEL_LT if lt else LEVEL_B)
 
 
@@ -305,7 +321,7 @@ def validate_pdf(pdf: bytes, *, roots: list[x509.Certificate],
     """The first signature of the PDF with pyHanko, offline: intact, valid, trusted against
     ``roots``, covering the whole document except later DSS/time stamp updates."""
     from pyhanko.pdf_utils.reader import PdfFileReader
-    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko.sign.validation import validate_pdf_signature, validate_pdf_timestamp
 
     try:
         reader = PdfFileReader(io.BytesIO(pdf), strict=False)
@@ -342,6 +358,18 @@ def validate_pdf(pdf: bytes, *, roots: list[x509.Certificate],
     if status.coverage.name == "ENTIRE_REVISION" and status.modification_level.name not in (
             "NONE", "LTA_UPDATES"):
         return PdfCheck(False, "签名之后文件被增补修改。", **base)
+    # What follows the signature must be document time stamps, the last covering every
+    # byte: an unsigned update at the end (even one pyHanko would call harmless) fails.
+    last = reader.embedded_signatures[-1]
+    if last.evaluate_signature_coverage().name != "ENTIRE_FILE":
+        return PdfCheck(False, "文件末尾有未经签名的增补内容。", **base)
+    for ts in reader.embedded_timestamp_signatures:
+        try:
+            ts_status = validate_pdf_timestamp(ts, vc)
+        except Exception as exc:
+            return PdfCheck(False, f"文档时间戳无法验证：{exc}", **base)
+        if not (ts_status.intact and ts_status.valid and ts_status.trusted):
+            return PdfCheck(False, "文档时间戳无效或不受信任。", **base)
     level = LEVEL_B
     if reader.embedded_timestamp_signatures:
         level = LEVEL_LTA
