@@ -6,7 +6,7 @@ from proposals import selectors as proposal_selectors
 from proposals.models import Assignment, Proposal
 
 from .. import selectors
-from ..models import FROZEN_STATES, Feedback
+from ..models import FROZEN_STATES, Feedback, RecordCopy
 from ._access import is_signer
 
 
@@ -22,6 +22,9 @@ def replies_context(user, proposal: Proposal, assignment: Assignment | None = No
     # Drafts stay inside the unit; others (the committee's clerks) see signed replies only.
     replies = [r for r in replies if r.unit_id in member_units or r.state in FROZEN_STATES]
     feedback = {f.reply_id: f for f in Feedback.objects.filter(reply__in=replies)}
+    ready = set(RecordCopy.objects.filter(reply__in=replies, state=RecordCopy.State.READY)
+                .values_list("reply_id", flat=True))
+    can_archive = proposal_selectors.can_manage_proposal(user, proposal)
     rows = []
     for r in replies:
         rows.append({
@@ -29,6 +32,8 @@ def replies_context(user, proposal: Proposal, assignment: Assignment | None = No
             "feedback": feedback.get(r.pk),
             "is_member": r.unit_id in member_units,
             "can_sign": r.state == "in_review" and is_signer(user, r.unit_id),
+            "record_ready": r.pk in ready,
+            "can_archive": can_archive and r.pk in ready,
         })
     can_start = False
     current = None

@@ -23,6 +23,7 @@ from ..services import DraftingCheckError
 from . import _render
 from ._access import can_compose, get_reply, is_signer
 from ._places import place_in_words
+from .records import record_copy_context
 
 logger = logging.getLogger(__name__)
 
@@ -47,6 +48,7 @@ def _detail_context(request: HttpRequest, reply: Reply, *, findings: list | None
         "superseded_by": getattr(reply, "superseded_by", None) if reply.is_frozen else None,
     }
     context["can_act"] = context["can_compose"] or context["is_signer"]
+    context.update(record_copy_context(user, reply))
     context.update(extra)
     return context
 
