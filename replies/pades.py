@@ -71,18 +71,25 @@ def fingerprint(cert: x509.Certificate) -> str:
     return cert.fingerprint(hashes.SHA256()).hex()
 
 
+def _fit(text: str, limit: int = 64) -> str:
+    """X.509 caps these attributes at 64 (cryptography counts UTF-8 bytes: 21 hanzi)."""
+    while len(text.encode()) > limit:
+        text = text[:-1]
+    return text
+
+
 def _name(common_name: str, organisation: str) -> x509.Name:
     return x509.Name([
         x509.NameAttribute(NameOID.COUNTRY_NAME, "CN"),
-        x509.NameAttribute(NameOID.ORGANIZATION_NAME, organisation[:64]),
-        x509.NameAttribute(NameOID.COMMON_NAME, common_name[:64]),
+        x509.NameAttribute(NameOID.ORGANIZATION_NAME, _fit(organisation)),
+        x509.NameAttribute(NameOID.COMMON_NAME, _fit(common_name)),
     ])
 
 
 def make_ca(name: str, *, now: dt.datetime) -> tuple[rsa.RSAPrivateKey, x509.Certificate]:
     """A self-signed root for a committee."""
     key = new_key()
-    subject = _name(f"{name} 答复函签发根证书", name)
+    subject = _name(f"{_fit(name, 48)} 根证书", name)
     ski = x509.SubjectKeyIdentifier.from_public_key(key.public_key())
     cert = (
         x509.CertificateBuilder()

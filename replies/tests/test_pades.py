@@ -8,6 +8,7 @@ import io
 import pikepdf
 import pytest
 from asn1crypto import keys as asn1_keys
+from cryptography.x509.oid import NameOID
 from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
 
 from replies import pades
@@ -120,3 +121,13 @@ def _tsa_cert(root_key, root):
         .sign(root_key, hashes.SHA256())
     )
     return key, cert
+
+
+def test_long_chinese_names_fit_in_a_certificate():
+    committee = "中国人民政治协商会议连云港市委员会提案委员会"  # 66 bytes in UTF-8
+    ca_key, ca = pades.make_ca(committee, now=NOW)
+    _key, cert = pades.issue_unit_cert(
+        ca_key=ca_key, ca_cert=ca, unit_name="连云港市住房和城乡建设局连云港市人民防空办公室",
+        committee_name=committee, crl_url="http://127.0.0.1/crl", now=NOW)
+    common_name = cert.subject.get_attributes_for_oid(NameOID.COMMON_NAME)[0].value
+    assert common_name.startswith("连云港市住房和城乡建设局") and len(common_name.encode()) <= 64
