@@ -61,8 +61,20 @@ def pdffonts(pdf: bytes) -> list[list[str]]:
 
 def qpdf_check(pdf: bytes) -> subprocess.CompletedProcess | None:
     if shutil.which("qpdf") is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("qpdf is missing under CI")
         return None
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp, "in.pdf")
         path.write_bytes(pdf)
         return subprocess.run(["qpdf", "--check", str(path)], capture_output=True, text=True)
+
+
+def pdfsig(pdf: bytes) -> str | None:
+    """poppler's own signature check (another implementation than pyHanko's)."""
+    if shutil.which("pdfsig") is None:
+        return None
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp, "in.pdf")
+        path.write_bytes(pdf)
+        return subprocess.run(["pdfsig", str(path)], capture_output=True, text=True).stdout

@@ -11,7 +11,13 @@ from replies import pades
 from replies.models import RecordCopy, Reply
 from replies.services import certificates, record_copy
 
-from .record_copy_fixtures import pdffonts, qpdf_check, require_libreoffice, sign_reply
+from .record_copy_fixtures import (
+    pdffonts,
+    pdfsig,
+    qpdf_check,
+    require_libreoffice,
+    sign_reply,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -43,6 +49,10 @@ def test_it_makes_a_signed_pdfa_after_commit(fast_convert, django_capture_on_com
     check = pades.validate_pdf(data, roots=certificates.trust_roots(copy.certificate))
     assert check.valid, check.reason
     assert check.signer == reply.unit.name and check.level == pades.LEVEL_LT
+    poppler = pdfsig(data)
+    if poppler is not None:  # a second, independent reader of the signature
+        assert "ETSI.CAdES.detached" in poppler and "Total document signed" in poppler
+        assert "Signature is Valid" in poppler
 
 
 def test_the_signed_copy_stays_pdfa_2b(fast_convert, django_capture_on_commit_callbacks):
