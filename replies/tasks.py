@@ -20,3 +20,9 @@ def make_record_copy(self, reply_id: int) -> str:
         countdown = min(600, RETRY_BASE_SECONDS * 2 ** self.request.retries)
         raise self.retry(countdown=countdown)
     return copy.state
+
+
+@shared_task(name="replies.retry_record_copies", **TASK_OPTIONS)
+def retry_record_copies() -> int:
+    """Every ten minutes (celery beat): failed record copies whose backoff has passed."""
+    return record_copy.record_copies_retry_due()

@@ -164,6 +164,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=7, minute=0),  # CELERY_TIMEZONE: Asia/Shanghai
     },
     "outbox-flush": {"task": "jobs.flush_outbox", "schedule": 60.0},
+    "record-copies-retry": {"task": "replies.retry_record_copies", "schedule": 600.0},
     "form-tokens-purge-daily": {
         "task": "proposals.purge_form_tokens",
         "schedule": crontab(hour=3, minute=0),

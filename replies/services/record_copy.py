@@ -7,6 +7,7 @@ The reply stays signed whatever happens here: a failure is written on the Record
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import logging
 import time
@@ -26,6 +27,10 @@ from . import certificates
 logger = logging.getLogger(__name__)
 
 TASK_NAME = "replies.make_record_copy"
+MAX_ATTEMPTS = 10
+RETRY_BASE = dt.timedelta(seconds=30)
+RETRY_MAX = dt.timedelta(hours=6)
+STUCK_AFTER = dt.timedelta(hours=1)  # a pending copy whose task was lost
 
 
 def record_copy_schedule(*, reply: Reply) -> RecordCopy:
@@ -128,3 +133,26 @@ def record_copy_retry(*, copy: RecordCopy) -> None:
     if copy.state != RecordCopy.State.READY:
         RecordCopy.objects.filter(pk=copy.pk).update(state=RecordCopy.State.PENDING)
         enqueue(TASK_NAME, reply_id=copy.reply_id)
+
+
+def record_copies_retry_due(*, now: dt.datetime | None = None) -> int:
+    """The sweep behind 失败，将自动重试 (celery beat; also where tasks run in process):
+    queue again each failed copy whose backoff (30 s × 2^attempts, at most 6 h) has passed,
+    and each pending copy whose task was lost. Returns how many were queued."""
+    now = now or timezone.now()
+    queued = 0
+    candidates = RecordCopy.objects.filter(
+        state__in=[RecordCopy.State.FAILED, RecordCopy.State.PENDING],
+        attempts__lt=MAX_ATTEMPTS)
+    for copy in candidates.only("pk", "reply_id", "state", "attempts", "updated_at"):
+        if copy.state == RecordCopy.State.FAILED:
+            wait = min(RETRY_BASE * 2 ** copy.attempts, RETRY_MAX)
+        else:
+            wait = STUCK_AFTER
+        if copy.updated_at + wait <= now:
+            with transaction.atomic():
+                RecordCopy.objects.filter(pk=copy.pk).update(
+                    state=RecordCopy.State.PENDING, updated_at=now)
+                enqueue(TASK_NAME, reply_id=copy.reply_id)
+            queued += 1
+    return queued

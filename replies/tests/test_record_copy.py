@@ -148,3 +148,59 @@ def _case_of(reply):
     handler = Membership.objects.get(unit=reply.unit, role=Membership.Role.HANDLER).user
     co = reply.proposal.assignments.exclude(pk=lead.pk).first()
     return Case(reply.proposal, lead, co, None, None, signer, handler)
+
+
+def test_a_failed_copy_is_retried_after_its_backoff(fast_convert, monkeypatch,
+                                                    django_capture_on_commit_callbacks):
+    import datetime as dt
+
+    monkeypatch.setattr(record_copy, "convert", _killed)
+    reply, copy = _signed_with_copy(django_capture_on_commit_callbacks)
+    assert copy.state == RecordCopy.State.FAILED and "返回码 -9" in copy.reason
+    monkeypatch.setattr(record_copy, "convert", lambda docx: fast_convert)
+    soon = copy.updated_at + dt.timedelta(seconds=30)  # backoff after 1 attempt: 60 s
+    assert record_copy.record_copies_retry_due(now=soon) == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        assert record_copy.record_copies_retry_due(now=soon + dt.timedelta(seconds=31)) == 1
+    copy.refresh_from_db()
+    assert copy.state == RecordCopy.State.READY and copy.attempts == 2
+
+
+def _killed(docx):
+    """LibreOffice killed mid-conversion: the real function, with a soffice that dies."""
+    import os
+    import stat
+    import tempfile
+
+    from replies.letter.preview import docx_to_pdfs
+
+    with tempfile.TemporaryDirectory() as tmp:
+        fake = os.path.join(tmp, "soffice")
+        with open(fake, "w") as fh:
+            fh.write("#!/bin/sh\nkill -9 $$\n")
+        os.chmod(fake, stat.S_IRWXU)
+        return docx_to_pdfs([docx], pdfa=True, binary=fake)[0]
+
+
+def test_the_task_retries_a_failure_with_backoff(monkeypatch, django_capture_on_commit_callbacks,
+                                                 settings):
+    from celery.exceptions import Retry
+
+    from replies.tasks import make_record_copy
+
+    settings.LIBREOFFICE_BINARY = "/nonexistent/soffice"
+    reply = sign_reply()
+    retries = []
+
+    def fake_retry(**kwargs):
+        retries.append(kwargs)
+        return Retry()
+
+    monkeypatch.setattr(make_record_copy, "retry", fake_retry)
+    make_record_copy.push_request(is_eager=False, retries=2)
+    try:
+        with pytest.raises(Retry):
+            make_record_copy.run(reply.pk)
+    finally:
+        make_record_copy.pop_request()
+    assert retries == [{"countdown": 120}]
