@@ -23,6 +23,7 @@ from . import pades
 from .models import FROZEN_STATES, RecordCopy, Reply
 from .record_verify import verify_record_copy
 from .services import certificates
+from .services.record_copy import tsa_roots
 
 MANIFEST_VERSION = 1
 # What a signature is made of is in the files themselves; the spec is the letter again.
@@ -155,7 +156,7 @@ def dossier_for(reply: Reply) -> Dossier:
         docx = fh.read()
     with copy.file.open("rb") as fh:
         pdf = fh.read()
-    roots = certificates.trust_roots(copy.certificate)
+    roots = [*certificates.trust_roots(copy.certificate), *tsa_roots()]
     root_pem = "".join(pades.cert_pem(c) for c in roots).encode()
     check = verify_record_copy(copy, data=pdf)
     number = reply.doc_number

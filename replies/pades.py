@@ -248,22 +248,25 @@ class SigningMaterial:
     extra_roots: list[x509.Certificate] = field(default_factory=list)  # e.g. the TSA's root
 
 
-def _validation_context(roots, others, crls, *, moment=None, hard=True):
+def _validation_context(roots, others, crls, *, moment=None, fetch=False):
+    """Soft-fail: a certificate a CRL lists as revoked fails; one without revocation data
+    (a TSA's, offline) does not. The unit certificate always comes with its CRL."""
     from pyhanko_certvalidator import ValidationContext
 
     return ValidationContext(
         trust_roots=[_asn1_cert(c) for c in roots],
         other_certs=[_asn1_cert(c) for c in others],
-        crls=list(crls), allow_fetching=False, moment=moment,
-        revocation_mode="hard-fail" if hard else "soft-fail",
+        crls=list(crls), allow_fetching=fetch, moment=moment, revocation_mode="soft-fail",
     )
 
 
 def sign_pdf(pdf: bytes, material: SigningMaterial, *, timestamper=None,
-             reason: str = "", location: str = "") -> tuple[bytes, str]:
+             reason: str = "", location: str = "",
+             fetch_revocation: bool = False) -> tuple[bytes, str]:
     """Sign with PAdES (ETSI.CAdES.detached). With a CRL: the chain and the CRL go into
     the DSS (B-LT); with a timestamper too: a document time stamp on top (B-LTA).
-    Returns (signed bytes, level)."""
+    ``fetch_revocation``: let pyHanko fetch the TSA's revocation data (a real TSA is on the
+    network anyway). Returns (signed bytes, level)."""
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import fields, signers
     from pyhanko.sign.signers.pdf_signer import (
@@ -291,7 +294,8 @@ def sign_pdf(pdf: bytes, material: SigningMaterial, *, timestamper=None,
         embed_validation_info=lt,
         use_pades_lta=lta,
         validation_context=_validation_context(
-            [root, *material.extra_roots], material.chain, material.crls) if lt else None,
+            [root, *material.extra_roots], material.chain, material.crls,
+            fetch=fetch_revocation) if lt else None,
         # The revocation data goes into the signed revision itself (and the time stamp's
         # before the time stamp), so the last revision is always covered by a signature:
         # no byte of the file is outside what some signature covers.
@@ -342,7 +346,7 @@ def validate_pdf(pdf: bytes, *, roots: list[x509.Certificate],
         # B-LT/LTA files carry their own revocation data in the DSS; validate at "now"
         # with it and with what the caller has (the CRL the app publishes).
         dss_crls = _dss_crls(reader)
-        vc = _validation_context(roots, [], [*crls, *dss_crls], hard=False)
+        vc = _validation_context(roots, [], [*crls, *dss_crls])
         status = validate_pdf_signature(sig, vc)
     except Exception as exc:
         return PdfCheck(False, f"签名无法验证：{type(exc).__name__}: {exc}")

@@ -9,6 +9,7 @@ import hashlib
 from . import pades
 from .models import CommitteeCA, RecordCopy
 from .services import certificates
+from .services.record_copy import tsa_roots
 from .signing import Verification, verify_reply
 
 _UNKNOWN_PDF = "系统中没有与此文件内容一致的存档件（文件可能被修改过，或不是本系统生成的存档件）。"
@@ -48,7 +49,8 @@ def verify_record_copy(copy: RecordCopy, *, data: bytes | None = None) -> Verifi
             note = f"（签名证书已于 {cert.revoked_at:%Y-%m-%d %H:%M} 吊销，晚于签名时间）"
         else:
             crls = [certificates.crl_der(cert.ca)]
-    check = pades.validate_pdf(data, roots=certificates.trust_roots(cert), crls=crls)
+    roots = [*certificates.trust_roots(cert), *tsa_roots()]
+    check = pades.validate_pdf(data, roots=roots, crls=crls)
     if not check.valid:
         return Verification(False, check.reason, reply)
     if check.signer_fingerprint != cert.fingerprint:

@@ -25,6 +25,7 @@ SIGNING_KEY_SECRET = env("SIGNING_KEY_SECRET", default=SECRET_KEY)
 # soffice to run (empty: the one on PATH).
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 TSA_URL = env("TSA_URL", default="")
+TSA_TRUST_ROOTS = env("TSA_TRUST_ROOTS", default="")  # PEM file: the TSA's root(s)
 LIBREOFFICE_BINARY = env("LIBREOFFICE_BINARY", default="")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])

@@ -87,8 +87,9 @@ def record_copy_make(*, reply_id: int) -> RecordCopy:
         cert = certificates.certificate_for(reply.unit)
         material = certificates.signing_material(cert)
         material.extra_roots = tsa_roots()
+        timestamper = _timestamper()
         signed, level = pades.sign_pdf(
-            pdf, material, timestamper=_timestamper(),
+            pdf, material, timestamper=timestamper, fetch_revocation=bool(settings.TSA_URL),
             reason=f"{reply.doc_number} 答复函存档件", location=reply.unit.name)
         finished = time.monotonic()
     except PreviewUnavailable as exc:

@@ -204,3 +204,33 @@ def test_the_task_retries_a_failure_with_backoff(monkeypatch, django_capture_on_
     finally:
         make_record_copy.pop_request()
     assert retries == [{"countdown": 120}]
+
+
+def test_with_a_time_stamping_authority_the_copy_is_b_lta(
+        fast_convert, monkeypatch, settings, tmp_path, django_capture_on_commit_callbacks):
+    from asn1crypto import keys as asn1_keys
+    from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
+
+    from .test_pades import NOW, _tsa_cert
+
+    root_key, root = pades.make_ca("测试时间戳机构", now=NOW)
+    tsa_key, tsa_cert = _tsa_cert(root_key, root)
+    (tmp_path / "tsa.pem").write_text(pades.cert_pem(root))
+    settings.TSA_TRUST_ROOTS = str(tmp_path / "tsa.pem")
+    monkeypatch.setattr(record_copy, "_timestamper", lambda: DummyTimeStamper(
+        tsa_cert=pades._asn1_cert(tsa_cert),
+        tsa_key=asn1_keys.PrivateKeyInfo.load(pades.key_der(tsa_key)),
+        certs_to_embed=[pades._asn1_cert(root)]))
+    _reply, copy = _signed_with_copy(django_capture_on_commit_callbacks)
+    assert copy.state == RecordCopy.State.READY, copy.reason
+    assert copy.level == pades.LEVEL_LTA
+    roots = [*certificates.trust_roots(copy.certificate), root]
+    check = pades.validate_pdf(_read(copy), roots=roots)
+    assert check.valid and check.level == pades.LEVEL_LTA, check.reason
+    # The app's own verification and the dossier's trust root know the TSA's root too.
+    from replies.dossier import dossier_for
+    from replies.record_verify import verify_record_copy
+
+    assert verify_record_copy(copy).valid
+    exported = pades.load_certs(dossier_for(copy.reply).files["trust-root.pem"])
+    assert root.subject in [c.subject for c in exported]
