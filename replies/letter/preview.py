@@ -27,6 +27,11 @@ class PreviewUnavailable(RuntimeError):
 
 
 def libreoffice_binary() -> str | None:
+    """``LIBREOFFICE_BINARY`` if set (a path, or a name looked up on PATH), else libreoffice
+    or soffice on PATH."""
+    configured = os.environ.get("LIBREOFFICE_BINARY", "").strip()
+    if configured:
+        return shutil.which(configured)
     return shutil.which("libreoffice") or shutil.which("soffice")
 
 
@@ -47,14 +52,10 @@ def docx_to_pdf(docx: bytes, *, timeout: float = 180) -> bytes:
 PDFA2_FILTER = 'pdf:writer_pdf_Export:{"SelectPdfVersion":{"type":"long","value":"2"}}'
 
 
-def docx_to_pdfs(docs: list[bytes], *, timeout: float = 300, pdfa: bool = False,
-                 binary: str | None = None) -> list[bytes]:
+def docx_to_pdfs(docs: list[bytes], *, timeout: float = 300, pdfa: bool = False) -> list[bytes]:
     """Convert several .docx to PDF in one LibreOffice run (its start-up is most of the cost).
-    ``pdfa``: PDF/A-2b (fonts embedded, XMP declaring part 2 conformance B). ``binary``:
-    the soffice to run instead of the one on PATH."""
-    if binary is not None and shutil.which(binary) is None:
-        raise PreviewUnavailable(f"找不到 LibreOffice（{binary}）")
-    binary = binary or libreoffice_binary()
+    ``pdfa``: PDF/A-2b (fonts embedded, XMP declaring part 2 conformance B)."""
+    binary = libreoffice_binary()
     if binary is None:
         raise PreviewUnavailable(
             "找不到 LibreOffice（libreoffice/soffice），无法生成预览；"

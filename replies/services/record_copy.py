@@ -60,8 +60,9 @@ def tsa_roots() -> list:
 
 def convert(docx: bytes) -> bytes:
     """The frozen .docx as PDF/A-2b, LibreOffice's own PDF/A export with the preview's
-    font mapping."""
-    return docx_to_pdfs([docx], pdfa=True, binary=settings.LIBREOFFICE_BINARY or None)[0]
+    font mapping (on the warm LibreOffice when there is one; LIBREOFFICE_BINARY and
+    UNOSERVER_PORT are read from the environment by the letter package)."""
+    return docx_to_pdfs([docx], pdfa=True)[0]
 
 
 def record_copy_make(*, reply_id: int) -> RecordCopy:

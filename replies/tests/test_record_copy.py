@@ -97,16 +97,17 @@ def test_it_refuses_to_sign_what_is_not_pdfa(fast_convert, monkeypatch,
 
 
 def test_a_missing_libreoffice_fails_the_copy_not_the_reply_and_a_retry_succeeds(
-        settings, django_capture_on_commit_callbacks):
+        monkeypatch, django_capture_on_commit_callbacks):
     require_libreoffice()
-    settings.LIBREOFFICE_BINARY = "/nonexistent/soffice"
+    monkeypatch.delenv("UNOSERVER_PORT", raising=False)  # no warm server to fall back on
+    monkeypatch.setenv("LIBREOFFICE_BINARY", "/nonexistent/soffice")
     reply, copy = _signed_with_copy(django_capture_on_commit_callbacks)
     assert copy.state == RecordCopy.State.FAILED
-    assert "/nonexistent/soffice" in copy.reason and copy.attempts == 1
+    assert "找不到 LibreOffice" in copy.reason and copy.attempts == 1
     reply.refresh_from_db()
     assert reply.state == Reply.State.SIGNED and reply.signed_file
 
-    settings.LIBREOFFICE_BINARY = ""
+    monkeypatch.delenv("LIBREOFFICE_BINARY")
     with django_capture_on_commit_callbacks(execute=True):
         record_copy.record_copy_retry(copy=copy)
     copy.refresh_from_db()
@@ -154,6 +155,7 @@ def test_a_failed_copy_is_retried_after_its_backoff(fast_convert, monkeypatch,
                                                     django_capture_on_commit_callbacks):
     import datetime as dt
 
+    monkeypatch.delenv("UNOSERVER_PORT", raising=False)
     monkeypatch.setattr(record_copy, "convert", _killed)
     reply, copy = _signed_with_copy(django_capture_on_commit_callbacks)
     assert copy.state == RecordCopy.State.FAILED and "返回码 -9" in copy.reason
@@ -179,16 +181,20 @@ def _killed(docx):
         with open(fake, "w") as fh:
             fh.write("#!/bin/sh\nkill -9 $$\n")
         os.chmod(fake, stat.S_IRWXU)
-        return docx_to_pdfs([docx], pdfa=True, binary=fake)[0]
+        os.environ["LIBREOFFICE_BINARY"] = fake
+        try:
+            return docx_to_pdfs([docx], pdfa=True)[0]
+        finally:
+            del os.environ["LIBREOFFICE_BINARY"]
 
 
-def test_the_task_retries_a_failure_with_backoff(monkeypatch, django_capture_on_commit_callbacks,
-                                                 settings):
+def test_the_task_retries_a_failure_with_backoff(monkeypatch):
     from celery.exceptions import Retry
 
     from replies.tasks import make_record_copy
 
-    settings.LIBREOFFICE_BINARY = "/nonexistent/soffice"
+    monkeypatch.delenv("UNOSERVER_PORT", raising=False)
+    monkeypatch.setenv("LIBREOFFICE_BINARY", "/nonexistent/soffice")
     reply = sign_reply()
     retries = []
 
