@@ -240,3 +240,31 @@ def test_with_a_time_stamping_authority_the_copy_is_b_lta(
     assert verify_record_copy(copy).valid
     exported = pades.load_certs(dossier_for(copy.reply).files["trust-root.pem"])
     assert root.subject in [c.subject for c in exported]
+
+
+def test_a_certificate_revoked_after_signing_leaves_the_copy_valid_with_a_note(
+        fast_convert, django_capture_on_commit_callbacks):
+    from replies.record_verify import verify_record_copy
+
+    _reply, copy = _signed_with_copy(django_capture_on_commit_callbacks)
+    certificates.unit_certificate_revoke(certificate=copy.certificate)
+    copy.refresh_from_db()
+    result = verify_record_copy(copy)
+    assert result.valid, result.reason
+    assert "晚于签名时间" in result.record["note"]
+
+
+def test_a_copy_signed_with_a_certificate_revoked_before_is_reported(
+        fast_convert, django_capture_on_commit_callbacks):
+    import datetime as dt
+
+    from replies.models import UnitCertificate
+    from replies.record_verify import verify_record_copy
+
+    _reply, copy = _signed_with_copy(django_capture_on_commit_callbacks)
+    # The revocation is dated before the signature (a compromised key reported late).
+    UnitCertificate.objects.filter(pk=copy.certificate_id).update(
+        revoked_at=copy.signed_at - dt.timedelta(hours=1), active=False)
+    copy.refresh_from_db()
+    result = verify_record_copy(copy)
+    assert not result.valid and "吊销" in result.reason
