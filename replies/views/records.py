@@ -6,6 +6,7 @@ import io
 import logging
 
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest
 from django.views.decorators.http import require_GET
@@ -27,12 +28,26 @@ def record_copy_context(user, reply) -> dict:
     if not reply.is_frozen:
         return {}
     copy = RecordCopy.objects.filter(reply=reply).select_related("certificate__ca").first()
-    check = verify_record_copy(copy) if copy and copy.state == RecordCopy.State.READY else None
+    check = _cached_check(copy) if copy and copy.state == RecordCopy.State.READY else None
     return {
         "record_copy": copy,
         "record_check": check,
         "can_archive": proposal_selectors.can_manage_proposal(user, reply.proposal),
     }
+
+
+def _cached_check(copy: RecordCopy) -> dict:
+    """The verification takes a few tenths of a second (pyHanko, a fresh CRL): kept for ten
+    minutes, keyed by what can change its answer (the file, a revocation)."""
+    cert = copy.certificate
+    crl_number = cert.ca.crl_number if cert.ca_id else 0
+    key = f"replies:record-check:{copy.pk}:{copy.sha256}:{cert.revoked_at}:{crl_number}"
+    check = cache.get(key)
+    if check is None:
+        result = verify_record_copy(copy)
+        check = {"valid": result.valid, "reason": result.reason}
+        cache.set(key, check, 600)
+    return check
 
 
 def _ready_copy(reply) -> RecordCopy:
