@@ -9,15 +9,19 @@ from simple_history.admin import SimpleHistoryAdmin
 from proposals.validators import validate_seal_image
 
 from .models import (
+    CommitteeCA,
     DocumentCounter,
     Feedback,
     FeedbackLink,
+    RecordCopy,
     Reply,
     ReplyDownload,
     ReplyParagraph,
+    UnitCertificate,
     UnitLetterSettings,
     UnitSigningKey,
 )
+from .services import certificates, record_copy_retry
 from .signing import unit_signing_key_create
 
 
@@ -194,3 +198,57 @@ class ReplyDownloadAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class _ServiceOnlyAdmin(admin.ModelAdmin):
+    """Rows written only by replies.services; the changelist serves the actions."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None and request.user.is_superuser
+
+
+@admin.register(CommitteeCA)
+class CommitteeCAAdmin(_ServiceOnlyAdmin):
+    list_display = ["committee", "fingerprint", "active", "crl_number", "created_at"]
+    list_filter = ["active"]
+    exclude = ["encrypted_private_key"]
+
+
+@admin.register(UnitCertificate)
+class UnitCertificateAdmin(_ServiceOnlyAdmin):
+    list_display = ["unit", "serial", "ca", "active", "not_after", "revoked_at"]
+    list_filter = ["active", "unit__committee"]
+    search_fields = ["unit__name", "serial", "fingerprint"]
+    exclude = ["encrypted_private_key"]
+    actions = ["revoke"]
+
+    @admin.action(description=_("吊销所选证书（列入 CRL；单位下次签名时自动换发新证书）"))
+    def revoke(self, request, queryset):
+        count = 0
+        for cert in queryset.filter(revoked_at__isnull=True):
+            certificates.unit_certificate_revoke(certificate=cert)
+            count += 1
+        self.message_user(request, _("已吊销%(n)d张证书。") % {"n": count}, messages.SUCCESS)
+
+
+@admin.register(RecordCopy)
+class RecordCopyAdmin(_ServiceOnlyAdmin):
+    list_display = ["reply", "state", "level", "attempts", "signed_at", "reason"]
+    list_filter = ["state", "level"]
+    search_fields = ["reply__title", "sha256"]
+    list_select_related = ["reply__unit"]
+    actions = ["retry"]
+
+    @admin.action(description=_("重新生成所选失败的存档件"))
+    def retry(self, request, queryset):
+        copies = list(queryset.exclude(state=RecordCopy.State.READY))
+        for copy in copies:
+            record_copy_retry(copy=copy)
+        self.message_user(request, _("已重新排队%(n)d份存档件。") % {"n": len(copies)},
+                          messages.SUCCESS)

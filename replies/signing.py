@@ -74,6 +74,23 @@ def encrypt_private_key(raw: bytes, *, unit_id: int, fingerprint: str) -> bytes:
     )
 
 
+def encrypt_blob(raw: bytes, *, aad: bytes) -> bytes:
+    """Any private key at rest (the record copy's RSA keys): the same AES-256-GCM wrapping
+    as the Ed25519 keys, with the caller's row identity as associated data."""
+    nonce = os.urandom(12)
+    return _BLOB_VERSION + nonce + AESGCM(_wrapping_key()).encrypt(nonce, raw, aad)
+
+
+def decrypt_blob(blob: bytes, *, aad: bytes) -> bytes:
+    blob = bytes(blob)
+    if blob[:1] != _BLOB_VERSION or len(blob) < 1 + 12 + 16:
+        raise SigningError("私钥格式无法识别")
+    try:
+        return AESGCM(_wrapping_key()).decrypt(blob[1:13], blob[13:], aad)
+    except InvalidTag as exc:
+        raise SigningError("私钥无法解密（SIGNING_KEY_SECRET 是否变更？）") from exc
+
+
 def decrypt_private_key(key: UnitSigningKey) -> Ed25519PrivateKey:
     blob = bytes(key.encrypted_private_key)
     if blob[:1] != _BLOB_VERSION or len(blob) < 1 + 12 + 16:

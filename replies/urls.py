@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import compilation, compose, signer
+from .views import compilation, compose, records, signer
 
 app_name = "replies"
 
@@ -16,6 +16,8 @@ urlpatterns = [
     path("<int:pk>/return/", signer.reply_return, name="return"),
     path("<int:pk>/sign/", signer.reply_sign, name="sign"),
     path("<int:pk>/letter.docx", signer.reply_signed_docx, name="signed_docx"),
+    path("<int:pk>/record.pdf", records.reply_record_pdf, name="record_pdf"),
+    path("<int:pk>/dossier.zip", records.reply_dossier_zip, name="dossier_zip"),
     path("<int:pk>/sent/", signer.reply_mark_sent, name="mark_sent"),
     path("<int:pk>/feedback-link/", signer.reply_feedback_link, name="feedback_link"),
     path(

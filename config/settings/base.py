@@ -20,6 +20,12 @@ DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = env("SECRET_KEY", default="insecure-dev-key-change-me-" + "x" * 24)
 # Encrypts the units' private signing keys (replies.signing); defaults to SECRET_KEY.
 SIGNING_KEY_SECRET = env("SIGNING_KEY_SECRET", default=SECRET_KEY)
+# The record copy (replies/services/record_copy.py): the address the unit certificates
+# name for the committee CA's CRL, and a time-stamping authority for PAdES B-LTA (empty:
+# B-LT) with the root(s) its certificate chains to (a PEM file).
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+TSA_URL = env("TSA_URL", default="")
+TSA_TRUST_ROOTS = env("TSA_TRUST_ROOTS", default="")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 # A form refused for its CSRF token gets a Chinese page that says what to do, not Django's.
@@ -167,6 +173,7 @@ CELERY_BEAT_SCHEDULE = {
     # Jobs and imports whose worker died (no heartbeat for JOB_STALE_AFTER): re-queued.
     "stale-jobs-sweep": {"task": "jobs.sweep_stale", "schedule": 60.0},
     "stale-imports-sweep": {"task": "insights.sweep_stale_imports", "schedule": 60.0},
+    "record-copies-retry": {"task": "replies.retry_record_copies", "schedule": 600.0},
     "form-tokens-purge-daily": {
         "task": "proposals.purge_form_tokens",
         "schedule": crontab(hour=3, minute=0),

@@ -1,6 +1,7 @@
 from .download import ReplyDownload
 from .feedback import Feedback, FeedbackLink
 from .keys import DocumentCounter, UnitLetterSettings, UnitSigningKey
+from .records import CommitteeCA, RecordCopy, RecordCopyState, UnitCertificate
 from .reply import (
     DISCLOSURE_NOTES,
     FROZEN_STATES,
@@ -14,6 +15,10 @@ from .reply import (
 )
 
 __all__ = [
+    "CommitteeCA",
+    "RecordCopy",
+    "RecordCopyState",
+    "UnitCertificate",
     "DISCLOSURE_NOTES",
     "FROZEN_STATES",
     "Disclosure",

@@ -11,6 +11,7 @@ from .drafts import (
     reply_update,
 )
 from .feedback import feedback_link_create, feedback_link_get, feedback_submit
+from .record_copy import record_copy_make, record_copy_retry, record_copy_schedule
 from .signoff import reply_mark_sent, reply_sign_off
 
 __all__ = [
@@ -23,6 +24,9 @@ __all__ = [
     "feedback_link_create",
     "feedback_link_get",
     "feedback_submit",
+    "record_copy_make",
+    "record_copy_retry",
+    "record_copy_schedule",
     "reply_check",
     "reply_correct",
     "reply_create_draft",

@@ -21,6 +21,7 @@ from ..spec_builder import build_spec, letter_settings_of, local_seal
 from ._common import DraftingCheckError, move, save_as
 from .checks import answer_classes, errors_of, reply_check
 from .lifecycle import reply_delivered
+from .record_copy import record_copy_schedule
 
 logger = logging.getLogger(__name__)
 
@@ -123,6 +124,7 @@ def reply_sign_off(
         reply.signed_at = timezone.now()
         reply.version += 1
         save_as(reply, actor)
+        record_copy_schedule(reply=reply)
     except BaseException:
         if stored_name:
             try:

@@ -6,6 +6,8 @@ import pytest
 
 from replies.letter import warm
 
+from .record_copy_fixtures import fast_convert, sample_pdfa  # noqa: F401
+
 
 @pytest.fixture(scope="session")
 def unoserver():

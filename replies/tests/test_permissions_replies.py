@@ -77,11 +77,36 @@ def build() -> R:
     # reply (never a draft: the lead's draft on s.proposal stays 404 to it).
     AssignmentFactory(proposal=signed.proposal, unit=s.co_unit, role=Assignment.Role.CO)
     _link, token = services.feedback_link_create(reply=signed)
+    _ready_record_copy(signed)
     other = s.other_assignment
     Assignment.objects.filter(pk=other.pk).update(role=Assignment.Role.LEAD)
     other.refresh_from_db()
     other_draft = services.reply_create_draft(assignment=other, actor=s.users["other_handler"])
     return R(s, draft, review, signed, _answering(s, 44503), other_draft, token)
+
+
+_KEY = []
+
+
+def _ready_record_copy(reply):
+    """A ready record copy without LibreOffice: the permission checks do not read it."""
+    import hashlib
+
+    from django.core.files.base import ContentFile
+
+    from replies import pades
+    from replies.models import RecordCopy
+    from replies.services import certificates
+
+    if not _KEY:
+        _KEY.append(pades.new_key())
+    with mock.patch("replies.pades.new_key", return_value=_KEY[0]):
+        cert = certificates.certificate_for(reply.unit)
+    data = b"%PDF-1.7\n%%EOF\n"
+    copy = RecordCopy.objects.get(reply=reply)
+    copy.file.save("matrix.pdf", ContentFile(data), save=False)
+    copy.state, copy.sha256, copy.certificate = "ready", hashlib.sha256(data).hexdigest(), cert
+    copy.save()
 
 
 def u(name, *args):
@@ -154,6 +179,15 @@ MATRIX = [
         (302, 200, 404, 200, 200, 404, 200)),
     ("signed_docx", "draft has no file", lambda r: u("signed_docx", r.draft.pk), "GET", NONE,
         (302, 403, 404, 404, 404, 404, 404)),
+    ("record_pdf", "signed", lambda r: u("record_pdf", r.signed.pk), "GET", NONE,
+        (302, 200, 404, 200, 404, 404, 200)),
+    ("record_pdf", "draft has none", lambda r: u("record_pdf", r.draft.pk), "GET", NONE,
+        (302, 403, 404, 404, 404, 404, 404)),
+    # The case dossier is for the committee's clerks.
+    ("dossier_zip", "signed", lambda r: u("dossier_zip", r.signed.pk), "GET", NONE,
+        (302, 200, 404, 403, 404, 404, 403)),
+    ("dossier_zip", "draft", lambda r: u("dossier_zip", r.draft.pk), "GET", NONE,
+        (302, 403, 404, 403, 404, 404, 403)),
     ("mark_sent", "signed", lambda r: u("mark_sent", r.signed.pk), "POST", NONE,
         (302, 403, 404, 302, 403, 404, 302)),
     ("feedback_link", "signed", lambda r: u("feedback_link", r.signed.pk), "POST", NONE,

@@ -6,7 +6,7 @@ from proposals import access as proposal_access
 from proposals.models import Assignment, Proposal
 
 from .. import access, selectors
-from ..models import Feedback
+from ..models import Feedback, RecordCopy
 
 
 def replies_context(user, proposal: Proposal, assignment: Assignment | None = None) -> dict:
@@ -19,6 +19,9 @@ def replies_context(user, proposal: Proposal, assignment: Assignment | None = No
     )
     member_units = set(proposal_access.units_of(user).values_list("pk", flat=True))
     feedback = {f.reply_id: f for f in Feedback.objects.filter(reply__in=replies)}
+    ready = set(RecordCopy.objects.filter(reply__in=replies, state=RecordCopy.State.READY)
+                .values_list("reply_id", flat=True))
+    can_archive = proposal_access.can_manage_proposal(user, proposal)
     rows = []
     for r in replies:
         rows.append({
@@ -26,6 +29,8 @@ def replies_context(user, proposal: Proposal, assignment: Assignment | None = No
             "feedback": feedback.get(r.pk),
             "is_member": r.unit_id in member_units,
             "can_sign": r.state == "in_review" and access.can_sign(user, r),
+            "record_ready": r.pk in ready,
+            "can_archive": can_archive and r.pk in ready,
         })
     can_start = False
     current = None

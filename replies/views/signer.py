@@ -23,6 +23,7 @@ from ..services import DraftingCheckError
 from . import _render
 from ._access import get_reply
 from ._places import place_in_words
+from .records import record_copy_context
 
 logger = logging.getLogger(__name__)
 
@@ -50,6 +51,7 @@ def _detail_context(request: HttpRequest, reply: Reply, *, findings: list | None
         "superseded_by": correction if correction is not None and correction.is_frozen else None,
     }
     context["can_act"] = context["can_compose"] or context["is_signer"]
+    context.update(record_copy_context(user, reply))
     context.update(extra)
     return context
 

@@ -1,7 +1,10 @@
-"""manage.py verify_reply FILE.docx — is this file a signed original reply letter?
+"""manage.py verify_reply FILE — is this file a signed original reply letter (.docx) or its
+signed record copy (.pdf)?
 
-Exit 0 when it is (the unit's signature over the record of this exact file checks out),
-1 when it is not: unknown file, altered file, or a signature that does not verify.
+Exit 0 when it is: for a .docx, the unit's signature over the record of this exact file
+checks out; for a .pdf, the PAdES signature is intact and valid, its certificate chains to
+the committee's root, and the file is the record copy recorded for that number. Exit 1
+otherwise, with the reason.
 """
 
 from __future__ import annotations
@@ -11,14 +14,15 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from replies.record_verify import verify_pdf_bytes
 from replies.signing import verify_bytes
 
 
 class Command(BaseCommand):
-    help = "检查一份答复函 .docx 文件是否为已签发的原件（单位、文号、日期、签发人）。"
+    help = "检查一份答复函 .docx 或存档 PDF 是否为已签发的原件（单位、文号、日期、签发人）。"
 
     def add_arguments(self, parser):
-        parser.add_argument("file", help="要检查的 .docx 文件")
+        parser.add_argument("file", help="要检查的 .docx 或 .pdf 文件")
 
     def handle(self, *args, **options):
         path = Path(options["file"])
@@ -26,20 +30,29 @@ class Command(BaseCommand):
             data = path.read_bytes()
         except OSError as exc:
             raise CommandError(f"无法读取文件 {path}：{exc.strerror}", returncode=1) from exc
-        result = verify_bytes(data)
+        is_pdf = data.startswith(b"%PDF-")
+        result = verify_pdf_bytes(data) if is_pdf else verify_bytes(data)
         if not result.valid:
             self.stderr.write(f"不是有效的签发原件：{result.reason}")
             self.stderr.write(f"文件 SHA-256：{hashlib.sha256(data).hexdigest()}")
             raise SystemExit(1)
         reply, record = result.reply, result.record
-        self.stdout.write("有效：这是已签发的答复函原件，签名验证通过。")
+        if is_pdf:
+            self.stdout.write("valid 有效：这是已签发答复函的存档件（PDF/A），电子签名验证通过，"
+                              "证书链可追溯到委员会根证书。")
+        else:
+            self.stdout.write("valid 有效：这是已签发的答复函原件，签名验证通过。")
         self.stdout.write(f"单位：{record['unit']}")
         self.stdout.write(f"文号：{record['doc_number']}")
         d = reply.signed_on
         self.stdout.write(f"日期：{d.year}年{d.month}月{d.day}日")
         self.stdout.write(f"签发人：{reply.signer_name}")
         self.stdout.write(f"标题：{reply.title}")
-        self.stdout.write(f"签名密钥：{reply.signing_key.fingerprint[:16]}")
+        if is_pdf:
+            self.stdout.write(f"签名级别：PAdES {record['level']}")
+            self.stdout.write(f"签名证书：{record['certificate'][:16]}{record['note']}")
+        else:
+            self.stdout.write(f"签名密钥：{reply.signing_key.fingerprint[:16]}")
         successor = getattr(reply, "superseded_by", None)
         if successor is not None and successor.is_frozen:
             self.stdout.write(f"注意：此答复已被更正，更正答复：{successor.doc_number}")
