@@ -179,8 +179,10 @@ MATRIX = [
         (302, 200, 404, 200, 200, 404, 200)),
     ("signed_docx", "draft has no file", lambda r: u("signed_docx", r.draft.pk), "GET", NONE,
         (302, 403, 404, 404, 404, 404, 404)),
+    # The record copy is the signed letter: readable by whoever may read the signed reply,
+    # the co-handling units included.
     ("record_pdf", "signed", lambda r: u("record_pdf", r.signed.pk), "GET", NONE,
-        (302, 200, 404, 200, 404, 404, 200)),
+        (302, 200, 404, 200, 200, 404, 200)),
     ("record_pdf", "draft has none", lambda r: u("record_pdf", r.draft.pk), "GET", NONE,
         (302, 403, 404, 404, 404, 404, 404)),
     # The case dossier is for the committee's clerks.
