@@ -187,7 +187,7 @@ MATRIX = [
         (302, 403, 404, 404, 404, 404, 404)),
     # The case dossier is for the committee's clerks.
     ("dossier_zip", "signed", lambda r: u("dossier_zip", r.signed.pk), "GET", NONE,
-        (302, 200, 404, 403, 404, 404, 403)),
+        (302, 200, 404, 403, 403, 404, 403)),
     ("dossier_zip", "draft", lambda r: u("dossier_zip", r.draft.pk), "GET", NONE,
         (302, 403, 404, 403, 404, 404, 403)),
     ("mark_sent", "signed", lambda r: u("mark_sent", r.signed.pk), "POST", NONE,
