@@ -202,6 +202,11 @@ LOGGING = {
         # One line per task run and per login is noise at INFO; warnings still show.
         "celery.app.trace": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
+        # The record copy: fontTools (read by pikepdf's PDF/A check) finds LibreOffice's
+        # font dates odd, and pyHanko warns that it fetches nothing: by design, the CRLs it
+        # embeds are the committee CA's own.
+        "fontTools": {"level": "ERROR"},
+        "pyhanko.sign.signers.pdf_signer": {"level": "ERROR"},
     },
 }
 
