@@ -8,9 +8,12 @@ unembedded font); the letter already carries the seal image on its page.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
+import functools
 import hashlib
 import io
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from asn1crypto import keys as asn1_keys
@@ -22,6 +25,24 @@ from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 RSA_BITS = 3072
+
+
+def _outside_event_loop(fn):
+    """pyHanko's synchronous API calls asyncio.run(), which refuses to start inside a thread
+    whose event loop is running (an ASGI worker's, or Playwright's in the browser tests):
+    there the call runs in a thread of its own."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            return fn(*args, **kwargs)
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            return pool.submit(fn, *args, **kwargs).result()
+
+    return wrapper
+
 CA_YEARS = 20
 UNIT_YEARS = 5
 CRL_DAYS = 7
@@ -260,6 +281,7 @@ def _validation_context(roots, others, crls, *, moment=None, fetch=False):
     )
 
 
+@_outside_event_loop
 def sign_pdf(pdf: bytes, material: SigningMaterial, *, timestamper=None,
              reason: str = "", location: str = "",
              fetch_revocation: bool = False) -> tuple[bytes, str]:
@@ -327,6 +349,7 @@ class PdfCheck:
     signer_fingerprint: str = ""
 
 
+@_outside_event_loop
 def validate_pdf(pdf: bytes, *, roots: list[x509.Certificate],
                  crls: list[bytes] = ()) -> PdfCheck:
     """The first signature of the PDF with pyHanko, offline: intact, valid, trusted against

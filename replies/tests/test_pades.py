@@ -131,3 +131,16 @@ def test_long_chinese_names_fit_in_a_certificate():
         committee_name=committee, crl_url="http://127.0.0.1/crl", now=NOW)
     common_name = cert.subject.get_attributes_for_oid(NameOID.COMMON_NAME)[0].value
     assert common_name.startswith("连云港市住房和城乡建设局") and len(common_name.encode()) <= 64
+
+
+def test_it_signs_and_validates_inside_a_running_event_loop(pki, clean):
+    """pyHanko calls asyncio.run(): inside a running loop (an ASGI worker, or the browser
+    tests' Playwright loop earlier in the same test session) it refused to start."""
+    import asyncio
+
+    async def inside():
+        signed, _level = pades.sign_pdf(clean, _material(pki, [_crl(pki)]))
+        return pades.validate_pdf(signed, roots=[pki[1]])
+
+    check = asyncio.run(inside())
+    assert check.valid, check.reason
