@@ -43,8 +43,21 @@ def _row_counts() -> dict[str, int]:
     return {m._meta.label: m.objects.count() for m in apps.get_models()}
 
 
+def _ensure_holidays() -> None:
+    """The holiday years the data migration seeds. In the full suite on PostgreSQL a test
+    before these left 2026 missing (not found yet; see the stop-13 note), and a transactional
+    test's flush removes them all; the demo must not depend on what ran before it."""
+    from proposals.models import CalendarYear
+    from proposals.services import holidays_replace_year, package_days, package_years
+
+    have = set(CalendarYear.objects.values_list("year", flat=True))
+    for year in sorted(set(package_years()) - have):
+        holidays_replace_year(year=year, days=package_days(year), source="chinese_calendar")
+
+
 def _load(today: dt.date) -> str:
     """load_demo as if run on `today` (9:00 in Shanghai)."""
+    _ensure_holidays()
     out = io.StringIO()
     with time_machine.travel(dt.datetime.combine(today, dt.time(9), SHANGHAI), tick=False):
         call_command("load_demo", stdout=out)
@@ -60,6 +73,7 @@ def demo(django_db_setup, django_db_blocker):
         atomic = transaction.atomic()
         atomic.__enter__()
         try:
+            _ensure_holidays()
             call_command("load_demo", stdout=io.StringIO())
             yield
         finally:
