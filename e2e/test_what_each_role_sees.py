@@ -11,7 +11,7 @@ page goes through axe-core plus our own checks:
   a missing one "incomplete": help text that is never read out with its field);
 - no English sentence of Django's own (Not Found, Forbidden, Server Error, ...);
 - no link leads that role to a 403, 404 or 500 (each same-origin href is fetched, bounded;
-  downloads .docx/.xlsx/.pdf are fetched and must answer 200, never rendered), and nothing
+  downloads .docx/.xlsx/.pdf/.zip are fetched and must answer 200, never rendered), and nothing
   a page loads (stylesheet, script, image, tab icon) answers 4xx/5xx.
 
 The crawl runs once per module (one browser, one context per role); each role's test then
@@ -60,7 +60,7 @@ REQUIRED_RULES = {
 }
 FAILING_IMPACTS = {"serious", "critical"}
 MIN_CONTRAST = 1.5
-DOWNLOAD_PATH = re.compile(r"(\.(docx|xlsx|pdf)|/download/)$")
+DOWNLOAD_PATH = re.compile(r"(\.(docx|xlsx|pdf|zip|crl|pem)|/download/)$")
 SKIP = re.compile(r"/logout/")
 DJANGO_ENGLISH = re.compile(
     r"Not Found|Forbidden|Server Error|CSRF verification failed|Page not found"
@@ -415,4 +415,5 @@ def test_it_counts_pages_of_one_kind_together():
     assert _normalise("/proposals/?b=2&a=1#x") == "/proposals/?a=1&b=2"
     assert is_download("/replies/3/letter.docx") and is_download("/jobs/4/download/")
     assert is_download("/insights/sessions/1/dashboard.xlsx?unit=2")
+    assert is_download("/replies/4/dossier.zip") and is_download("/replies/4/record.pdf")
     assert not is_download("/replies/3/")
