@@ -137,10 +137,14 @@ def test_it_signs_and_validates_inside_a_running_event_loop(pki, clean):
     """pyHanko calls asyncio.run(): inside a running loop (an ASGI worker, or the browser
     tests' Playwright loop earlier in the same test session) it refused to start."""
     import asyncio
+    from concurrent.futures import ThreadPoolExecutor
 
     async def inside():
         signed, _level = pades.sign_pdf(clean, _material(pki, [_crl(pki)]))
         return pades.validate_pdf(signed, roots=[pki[1]])
 
-    check = asyncio.run(inside())
+    # A thread of its own, so that this loop is the only one whatever else runs in the test
+    # process's main thread (Playwright keeps one running there).
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        check = pool.submit(asyncio.run, inside()).result()
     assert check.valid, check.reason
