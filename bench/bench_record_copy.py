@@ -24,7 +24,6 @@ the warm server cannot start).
 from __future__ import annotations
 
 import argparse
-import copy
 import json
 import os
 import statistics
@@ -35,24 +34,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench_letter import session_specs  # noqa: E402  (bench/ is this script's directory)
+
 from replies.letter import render_letter  # noqa: E402
 from replies.letter.preview import docx_to_pdfs  # noqa: E402
 from replies.letter.warm import WarmServer  # noqa: E402
 
 SAMPLE = ROOT / "fixtures" / "reply-44137.json"
-
-
-def session_specs(spec: dict, count: int) -> list[dict]:
-    """count letters of one session: each with its own number, addressee and title."""
-    surnames = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗"
-    out = []
-    for i in range(count):
-        s = copy.deepcopy(spec)
-        s["doc_number"] = {"year": 2025, "seq": i + 1}
-        s["addressee"] = f"{surnames[i % len(surnames)]}{'一二三四五六七八九十'[i // 20 % 10]}委员"
-        s["title"] = f"对市政协十四届四次会议第{44000 + i}号提案的答复"
-        out.append(s)
-    return out
 
 
 def timed(fn) -> tuple[float, object]:
