@@ -74,3 +74,33 @@ def _migration_data_for_transactional_tests(request):
                         year=year, days=package_days(year), source="chinese_calendar"
                     )
     yield
+
+
+@pytest.fixture
+def requests_as_app_role(db, monkeypatch):
+    """On PostgreSQL, every request of the test client runs as a plain role that owns
+    nothing and does not bypass row-level security, as the application connects in
+    production (the test's own setup stays the superuser's). Nothing on SQLite."""
+    if connection.vendor != "postgresql":
+        return
+    from rls.middleware import CommitteeScopeMiddleware
+    from rls.sql import grant_app_role
+
+    role = f"rls_app_{connection.settings_dict['NAME']}"[:60]
+    with connection.cursor() as cursor:
+        cursor.execute(f'CREATE ROLE "{role}" NOLOGIN NOSUPERUSER NOBYPASSRLS')
+        grant_app_role(cursor, role)  # all in the test's transaction: rolled back after
+    original = CommitteeScopeMiddleware.__call__
+
+    def call(self, request):
+        with connection.cursor() as cursor:
+            cursor.execute(f'SET ROLE "{role}"')
+        try:
+            return original(self, request)
+        finally:
+            if not connection.needs_rollback:
+                with connection.cursor() as cursor:
+                    cursor.execute("RESET ROLE")
+
+    monkeypatch.setattr(CommitteeScopeMiddleware, "__call__", call)
+    return role

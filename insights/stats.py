@@ -26,7 +26,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from proposals.models import Assignment, Proposal, Session, Unit
+from proposals.models import Assignment, Committee, Proposal, Session, Unit
 from replies.models import FROZEN_STATES, Feedback, Reply
 
 SATISFIED = (Feedback.Satisfaction.SATISFIED, Feedback.Satisfaction.BASICALLY_SATISFIED)
@@ -524,3 +524,28 @@ def _ranked(rows) -> list[UnitRow]:
                 row.overdue, row.unit_name)
 
     return sorted(rows, key=key)
+
+
+@dataclass
+class CommitteeRow:
+    """One committee's figures on a province's page: its current session's dashboard."""
+
+    committee: Committee
+    session: Session | None
+    board: Dashboard | None
+
+
+def committee_rows(committees: list[Committee], today: dt.date | None = None) -> list[CommitteeRow]:
+    """The figures of each committee's current session (or its latest), by the same
+    definitions as its own dashboard."""
+    today = today or timezone.localdate()
+    rows = []
+    for committee in committees:
+        session = (
+            Session.objects.filter(committee=committee)
+            .order_by("-is_current", "-year", "-term", "-sitting")
+            .first()
+        )
+        board = dashboard(session=session, today=today, overdue_limit=0) if session else None
+        rows.append(CommitteeRow(committee, session, board))
+    return rows

@@ -3,11 +3,13 @@
 from celery import shared_task
 
 from jobs.retry import TASK_OPTIONS
+from rls.scope import scoped_by
 
 from . import importing
 
 
 @shared_task(name="insights.import_run", **TASK_OPTIONS)
+@scoped_by("insights_proposalimport", "record_id")
 def import_run(record_id: int) -> str:
     """Import a checked upload. Idempotent: a finished import is not run again."""
     return importing.import_run(record_id=record_id)

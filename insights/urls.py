@@ -6,6 +6,7 @@ app_name = "insights"
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
+    path("province/", views.province_dashboard, name="province"),
     path("sessions/<int:session_id>/", views.dashboard, name="dashboard_session"),
     path(
         "sessions/<int:session_id>/dashboard.xlsx",

@@ -300,3 +300,15 @@ def similar_fragment(request: HttpRequest, pk: int) -> HttpResponse:
     if context is None:
         return HttpResponse("")
     return render(request, "insights/_similar.html", {"proposal": proposal, **context})
+
+
+@login_required
+@require_GET
+def province_dashboard(request: HttpRequest) -> HttpResponse:
+    """A province's staff given read access: each city's and county's figures."""
+    committees = access.committees_overseen_by(request.user)
+    if not committees:
+        raise PermissionDenied
+    return render(
+        request, "insights/province.html", {"rows": stats.committee_rows(committees)}
+    )

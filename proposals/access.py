@@ -12,6 +12,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from .models import (
     Assignment,
+    Committee,
     CommitteeRole,
     Membership,
     Proposal,
@@ -247,3 +248,27 @@ def can_decide_section(user, *, assignment: Assignment, section: Section) -> boo
         and section.assignment.role == Assignment.Role.CO
         and can_handle_assignment(user, assignment)
     )
+
+
+def committees_overseen_by(user) -> list[Committee]:
+    """The committees below those where the person holds a role that may read them (a
+    province's staff given 可查阅下级政协): read only, never written. Cities first, then
+    counties, each level by name. On PostgreSQL the row-level policies allow the same
+    reads and no more (rls/)."""
+    if not user.is_authenticated:
+        return []
+    frontier = set(
+        CommitteeRole.objects.filter(user=user, reads_descendants=True).values_list(
+            "committee_id", flat=True
+        )
+    )
+    seen = set(frontier)
+    found: list[Committee] = []
+    while frontier:
+        level = list(
+            Committee.objects.filter(parent__in=frontier).exclude(pk__in=seen).order_by("name")
+        )
+        found += level
+        frontier = {committee.pk for committee in level}
+        seen |= frontier
+    return found

@@ -114,7 +114,7 @@ class ProjectAdmin(SimpleHistoryAdmin):
 
 @admin.register(Committee)
 class CommitteeAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "short_name"]
+    list_display = ["name", "short_name", "parent"]
     search_fields = ["name", "short_name"]
 
 
@@ -144,8 +144,8 @@ class MembershipAdmin(ProjectAdmin):
 
 @admin.register(CommitteeRole)
 class CommitteeRoleAdmin(SimpleHistoryAdmin):
-    list_display = ["user", "committee", "role", "office"]
-    list_filter = ["role", "committee"]
+    list_display = ["user", "committee", "role", "office", "reads_descendants"]
+    list_filter = ["role", "committee", "reads_descendants"]
     search_fields = ["user__username", "user__first_name", "office"]
 
 

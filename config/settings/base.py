@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "jobs",
     "insights",
     "demo",
+    "rls",
 ]
 
 MIDDLEWARE = [
@@ -55,6 +56,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The committee of the request, for PostgreSQL's row-level security (rls/).
+    "rls.middleware.CommitteeScopeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -100,6 +103,10 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# PostgreSQL with the committees' wall (rls/): the app connects as DATABASE_URL's role, which
+# owns nothing and cannot bypass row-level security; `manage.py migrate` connects as this
+# URL's role (the tables' owner, with BYPASSRLS), then grants the app role its rights.
+MIGRATION_DATABASE_URL = env("MIGRATION_DATABASE_URL", default="")
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

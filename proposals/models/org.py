@@ -21,6 +21,16 @@ class Committee(models.Model):
 
     name = models.CharField(_("名称"), max_length=100, unique=True)
     short_name = models.CharField(_("简称"), max_length=30, blank=True)
+    # Province → city → county. On PostgreSQL the row-level security policies (rls/) let a
+    # committee's staff with `reads_descendants` read, never write, the committees below.
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("上级政协"),
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -30,6 +40,13 @@ class Committee(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        ancestor = self.parent
+        while ancestor is not None:
+            if ancestor.pk == self.pk and self.pk is not None:
+                raise ValidationError({"parent": _("上级政协不能是本政协或其下级政协。")})
+            ancestor = ancestor.parent
 
 
 class Session(models.Model):
@@ -178,6 +195,11 @@ class CommitteeRole(models.Model):
     role = models.CharField(_("角色"), max_length=20, choices=Role.choices)
     office = models.CharField(
         _("所在机构"), max_length=50, blank=True, help_text=_("例如：提案委员会、政府办公室")
+    )
+    reads_descendants = models.BooleanField(
+        _("可查阅下级政协"),
+        default=False,
+        help_text=_("上级政协工作人员可查阅下级政协的提案、答复和统计，不能修改。"),
     )
     history = HistoricalRecords()
 

@@ -3,11 +3,13 @@
 import datetime as dt
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from proposals.models import Assignment, Proposal
 from proposals.tests.factories import (
     AssignmentFactory,
+    CommitteeFactory,
     ProposalFactory,
     SessionFactory,
     UnitFactory,
@@ -135,3 +137,13 @@ def test_it_calls_overdue_the_open_work_past_its_due_date_in_every_spelling():
     assert set(Assignment.objects.overdue(on=day)) == {late}
     for a in (late, due_today, done_late, withdrawn):
         assert a.is_overdue_on(day) == (a == late)
+
+
+def test_it_refuses_a_committee_tree_that_loops():
+    province = CommitteeFactory(name="江苏省政协")
+    city = CommitteeFactory(name="连云港市政协", parent=province)
+    county = CommitteeFactory(name="东海县政协", parent=city)
+    county.full_clean()
+    province.parent = county
+    with pytest.raises(ValidationError, match="上级政协"):
+        province.full_clean()

@@ -29,7 +29,7 @@ from replies import services
 from replies.letter.preview import PreviewUnavailable
 from replies.models import DocumentCounter, Feedback, FeedbackLink, Reply, ReplyParagraph
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("requests_as_app_role")]
 
 ROLES = ("anon", "clerk", "other_clerk", "lead", "co", "stranger", "signer")
 CONTACT = {"contact_name": "朱昌伟", "contact_phone": "18905131999", "category": "A"}

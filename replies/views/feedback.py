@@ -15,6 +15,9 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 
+from rls.middleware import scope_from_view_kwargs
+from rls.scope import scope_for_feedback_token
+
 from ..forms import FeedbackForm
 from ..models import FROZEN_STATES, Feedback, FeedbackLink, Reply, ReplyDownload
 from ..services import feedback_link_get, feedback_submit
@@ -76,6 +79,13 @@ def _letter_rows(spec: dict) -> list[dict]:
     return rows
 
 
+def _link_scope(view_kwargs: dict):
+    """The proposer has no account: the link's committee is the request's (rls/)."""
+    token = view_kwargs.get("token", "")
+    return scope_for_feedback_token(token_hashes(token)) if 0 < len(token) <= 200 else None
+
+
+@scope_from_view_kwargs(_link_scope)
 @never_cache
 @csrf_protect
 def feedback_page(request: HttpRequest, token: str) -> HttpResponse:
@@ -122,6 +132,7 @@ def feedback_page(request: HttpRequest, token: str) -> HttpResponse:
     return render(request, "replies/public/feedback.html", context, status=status)
 
 
+@scope_from_view_kwargs(_link_scope)
 @never_cache
 def feedback_letter(request: HttpRequest, token: str) -> HttpResponse:
     if rate_limited(request, token):

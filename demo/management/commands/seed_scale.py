@@ -1,6 +1,11 @@
 """Scale data for benchmarks: a province-sized committee with 50,000 proposals.
 
     python manage.py seed_scale --proposals 50000 [--units 100] [--seed 1] [--append]
+                                [--committees 20]
+
+With --committees N the proposals and units are spread over N city committees under one
+province committee, whose clerk (`scale_province<k>_clerk`) may read them all (the
+row-level security of rls/ on PostgreSQL).
 
 Everything is written with bulk_create in batches, so the history tables (simple-history)
 stay empty for these rows: fine for measuring pages, not an audit trail. Signed replies
@@ -174,6 +179,8 @@ class Command(BaseCommand):
         parser.add_argument("--units", type=int, default=100)
         parser.add_argument("--seed", type=int, default=1)
         parser.add_argument("--append", action="store_true")
+        parser.add_argument("--committees", type=int, default=1,
+                            help="spread the data over this many cities under a province")
         parser.add_argument("--today", type=dt.date.fromisoformat, default=None,
                             help="the date the data is built around (default: today)")
 
@@ -192,13 +199,24 @@ class Command(BaseCommand):
                     # Bigger GIN pending lists: the search indexes take bulk rows faster.
                     cursor.execute("SET LOCAL gin_pending_list_limit = '64MB'")
                     cursor.execute("SET LOCAL synchronous_commit = off")
-            self._build(
-                rng=random.Random(opts["seed"]),
-                n_proposals=n_proposals,
-                n_units=opts["units"],
-                today=opts["today"] or timezone.localdate(),
-                counts=counts,
-            )
+            rng = random.Random(opts["seed"])
+            today = opts["today"] or timezone.localdate()
+            n_committees = opts["committees"]
+            if n_committees <= 1:
+                self._build(
+                    rng=rng, n_proposals=n_proposals, n_units=opts["units"], today=today,
+                    counts=counts,
+                )
+            else:
+                province = self._province(counts)
+                for i in range(n_committees):
+                    share = n_proposals // n_committees + (i < n_proposals % n_committees)
+                    city = self._build(
+                        rng=rng, n_proposals=max(share, 1),
+                        n_units=max(10, opts["units"] // n_committees), today=today,
+                        counts=counts,
+                    )
+                    Committee.objects.filter(pk=city.pk).update(parent=province)
         took = time.perf_counter() - counts.started
         for name, n in counts.rows.items():
             secs = counts.seconds.get(name)
@@ -208,7 +226,22 @@ class Command(BaseCommand):
 
     # --- building ---------------------------------------------------------------------
 
-    def _build(self, *, rng, n_proposals, n_units, today, counts: Counts) -> None:
+    def _province(self, counts: Counts) -> Committee:
+        """A province above the cities, and its clerk who may read them."""
+        k = Committee.objects.filter(name__startswith="规模省政协").count() + 1
+        province = Committee.objects.create(name=f"规模省政协{k}", short_name="省政协")
+        counts.add("committee", 1)
+        clerk = get_user_model().objects.create(
+            username=f"scale_province{k}_clerk", password=make_password(SCALE_PASSWORD),
+            last_name="省政协交办员",
+        )
+        CommitteeRole.objects.create(
+            user=clerk, committee=province, role=CommitteeRole.Role.CLERK,
+            office="提案委员会", reads_descendants=True,
+        )
+        return province
+
+    def _build(self, *, rng, n_proposals, n_units, today, counts: Counts) -> Committee:
         tag = Committee.objects.filter(name__startswith="规模测试").count() + 1
         suffix = "" if tag == 1 else f"（{tag}）"
         prefix = f"scale{tag}_"
@@ -275,6 +308,7 @@ class Command(BaseCommand):
                     members=members, bodies=bodies, clerk=clerk, users=users, today=today,
                     counts=counts,
                 )
+        return committee
 
     def _unit(self, committee, i: int) -> Unit:
         if i < len(DEPARTMENTS):
