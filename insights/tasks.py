@@ -3,7 +3,7 @@
 from celery import shared_task
 
 from jobs.retry import TASK_OPTIONS
-from rls.scope import scoped_by
+from rls.scope import each_committee_counted, scoped_by
 
 from . import importing
 
@@ -17,5 +17,6 @@ def import_run(record_id: int) -> str:
 
 @shared_task(name="insights.sweep_stale_imports", **TASK_OPTIONS)
 def sweep_stale_imports() -> dict[str, int]:
-    """Every minute (celery beat): re-queue the imports whose worker died."""
-    return importing.imports_requeue_stale()
+    """Every minute (celery beat): re-queue the imports whose worker died. Committee by
+    committee (rls/)."""
+    return each_committee_counted(importing.imports_requeue_stale)

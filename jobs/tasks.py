@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from rls.scope import each_committee, scoped_by
+from rls.scope import each_committee, each_committee_counted, scoped_by
 
 from . import outbox, services
 from .retry import TASK_OPTIONS
@@ -26,8 +26,4 @@ def flush_outbox() -> int:
 def sweep_stale() -> dict[str, int]:
     """Every minute (celery beat): re-queue the running jobs whose worker died. Committee by
     committee, as each committee's jobs are walled off from the others (rls/)."""
-    totals: dict[str, int] = {}
-    for counts in each_committee(services.jobs_requeue_stale):
-        for key, value in counts.items():
-            totals[key] = totals.get(key, 0) + value
-    return totals
+    return each_committee_counted(services.jobs_requeue_stale)

@@ -3,6 +3,7 @@
 from celery import shared_task
 
 from jobs.retry import TASK_OPTIONS
+from rls.scope import each_committee, scoped_by
 
 from .models import RecordCopy
 from .services import record_copy
@@ -11,6 +12,7 @@ RETRY_BASE_SECONDS = 30
 
 
 @shared_task(name=record_copy.TASK_NAME, bind=True, **TASK_OPTIONS)
+@scoped_by("replies_reply", "reply_id")
 def make_record_copy(self, reply_id: int) -> str:
     """The record copy of one signed reply; a failed attempt is retried with backoff (in
     eager mode, without a worker, it stays failed until someone retries it)."""
@@ -24,5 +26,6 @@ def make_record_copy(self, reply_id: int) -> str:
 
 @shared_task(name="replies.retry_record_copies", **TASK_OPTIONS)
 def retry_record_copies() -> int:
-    """Every ten minutes (celery beat): failed record copies whose backoff has passed."""
-    return record_copy.record_copies_retry_due()
+    """Every ten minutes (celery beat): failed record copies whose backoff has passed.
+    Committee by committee (rls/)."""
+    return sum(each_committee(record_copy.record_copies_retry_due))

@@ -14,6 +14,7 @@ filters of selectors.py are the wall there.
 
 import contextvars
 import functools
+import inspect
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -150,11 +151,14 @@ def scoped_by(table: str, argument: str) -> Callable:
     task's `argument` (e.g. `@scoped_by("jobs_job", "job_id")`)."""
 
     def decorate(function: Callable) -> Callable:
+        signature = inspect.signature(function)
+
         @functools.wraps(function)
         def run(*args, **kwargs):
             if not is_postgres():
                 return function(*args, **kwargs)
-            row_id = kwargs[argument] if argument in kwargs else args[0]
+            # By name, wherever it is passed (a bound task's `self` comes first).
+            row_id = signature.bind(*args, **kwargs).arguments[argument]
             with committee_scope(row_committee(table, row_id)):
                 return function(*args, **kwargs)
 
@@ -178,3 +182,12 @@ def each_committee(function: Callable[[], object]) -> list:
         with committee_scope(committee_id):
             results.append(function())
     return results
+
+
+def each_committee_counted(function: Callable[[], dict[str, int]]) -> dict[str, int]:
+    """`each_committee` for a function that returns counts by name: their sums."""
+    totals: dict[str, int] = {}
+    for counts in each_committee(function):
+        for key, value in counts.items():
+            totals[key] = totals.get(key, 0) + value
+    return totals

@@ -1,5 +1,6 @@
 """The record copy on the reply page (state, verification, download), the dossier .zip for
-the committee's clerks, and the CA's public CRL."""
+the committee's clerks, and the CA's public CRL. The requests run as the application's
+database role on PostgreSQL (behind the committees' wall, rls/)."""
 
 import io
 import zipfile
@@ -43,7 +44,7 @@ def test_the_reply_page_shows_a_failure_and_the_retry(client):
     assert "失败：LibreOffice 不在，将自动重试" in html
 
 
-def test_the_reply_page_shows_the_verification_and_the_download(client, signed):
+def test_the_reply_page_shows_the_verification_and_the_download(client, signed, requests_as_app_role):
     client.force_login(signed.signer)
     html = client.get(_url(signed, "detail")).content.decode()
     assert "可下载" in html and "验证通过" in html and "B-LT" in html
@@ -53,7 +54,7 @@ def test_the_reply_page_shows_the_verification_and_the_download(client, signed):
     assert b"".join(response.streaming_content).startswith(b"%PDF-1.")
 
 
-def test_another_units_person_gets_no_record_copy(client, signed):
+def test_another_units_person_gets_no_record_copy(client, signed, requests_as_app_role):
     outsider = UserFactory()
     from proposals.tests.factories import MembershipFactory
 
@@ -63,7 +64,7 @@ def test_another_units_person_gets_no_record_copy(client, signed):
     assert client.get(_url(signed, "dossier_zip")).status_code in (403, 404)
 
 
-def test_a_clerk_downloads_the_dossier_zip(client, signed):
+def test_a_clerk_downloads_the_dossier_zip(client, signed, requests_as_app_role):
     clerk = UserFactory()
     CommitteeRoleFactory(user=clerk, committee=signed.proposal.session.committee)
     client.force_login(clerk)
@@ -84,7 +85,7 @@ def test_a_signer_is_not_a_clerk_for_the_dossier(client, signed):
     assert client.get(_url(signed, "dossier_zip")).status_code == 403
 
 
-def test_the_crl_is_public_and_lists_revoked_certificates(client, signed):
+def test_the_crl_is_public_and_lists_revoked_certificates(client, signed, requests_as_app_role):
     cert = UnitCertificate.objects.get(unit=signed.unit)
     certificates.unit_certificate_revoke(certificate=cert)
     response = client.get(reverse("committee_crl", args=[cert.ca_id]))  # not logged in

@@ -27,9 +27,12 @@ from proposals.tests.factories import (
     UnitFactory,
 )
 from replies.models import (
+    CommitteeCA,
     DocumentCounter,
     Feedback,
+    RecordCopy,
     ReplyDownload,
+    UnitCertificate,
     UnitLetterSettings,
     UnitSigningKey,
 )
@@ -75,7 +78,17 @@ def _city(name: str, province) -> City:
         fingerprint=f"fp-{case.unit.pk}",
     )
     Notice.objects.create(unit=case.unit, assignment=case.lead, kind=Notice.Kind.ASSIGNED)
-    job = job_create(kind=Job.Kind.SELFTEST, owner=case.handler, unit=case.unit)
+    ca = CommitteeCA.objects.create(
+        committee=committee, certificate_pem="-", fingerprint=f"ca-{committee.pk}",
+        encrypted_private_key=b"k",
+    )
+    certificate = UnitCertificate.objects.create(
+        unit=case.unit, ca=ca, certificate_pem="-", serial="1",
+        fingerprint=f"uc-{case.unit.pk}", encrypted_private_key=b"k",
+        not_after=dt.datetime(2030, 1, 1, tzinfo=dt.UTC),
+    )
+    RecordCopy.objects.create(reply=reply, certificate=certificate)
+    job = job_create(kind=Job.SELFTEST, owner=case.handler, unit=case.unit)
     CommitteeRoleFactory(committee=committee, role=CommitteeRole.Role.CLERK)
     day = dt.date(2025, 4, 1)
     Task.objects.create(
