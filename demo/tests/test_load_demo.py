@@ -212,12 +212,13 @@ def test_it_gives_each_clerk_something_to_decide_on_every_page(demo, db, client,
     def detail(proposal) -> str:
         return _page(client, reverse("proposals:proposal_detail", args=[proposal.pk]))
 
-    registered = Proposal.objects.get(status=Proposal.Status.REGISTERED)
+    lianyungang = Proposal.objects.filter(session__committee__short_name="市政协")
+    registered = lianyungang.get(status=Proposal.Status.REGISTERED)
     assert reverse("proposals:proposal_detail", args=[registered.pk]) in listing
     page = detail(registered)
     assert reverse("proposals:proposal_accept", args=[registered.pk]) in page
     assert reverse("proposals:proposal_reject", args=[registered.pk]) in page
-    accepted = Proposal.objects.get(status=Proposal.Status.ACCEPTED)
+    accepted = lianyungang.get(status=Proposal.Status.ACCEPTED)
     assert reverse("proposals:proposal_assign", args=[accepted.pk]) in detail(accepted)
     _page(client, reverse("proposals:proposal_assign", args=[accepted.pk]))
     extension = ExtensionRequest.objects.filter(state="pending").first()
@@ -373,3 +374,30 @@ def test_it_gives_each_co_handler_sections_in_every_state(demo, db, client, user
         ReassignmentRequest, username
     ).exists()
     assert asked
+
+
+# --- one installation for a province -----------------------------------------------------
+
+
+def test_it_puts_two_cities_under_a_province_walled_off_from_each_other(demo, db, client):
+    from proposals.models import Committee
+
+    province = Committee.objects.get(short_name="江苏省政协")
+    cities = Committee.objects.filter(parent=province).order_by("name")
+    assert [c.short_name for c in cities] == ["徐州市政协", "市政协"]
+    xuzhou = cities[0]
+    # Each city's clerk sees its own proposals only (the Python filter; on PostgreSQL the
+    # database's wall too, rls/tests).
+    seen = set(
+        access.proposals_visible_to(_user("xz_tiwei")).values_list("session__committee", flat=True)
+    )
+    assert seen == {xuzhou.pk}
+    assert Proposal.objects.filter(session__committee=xuzhou).count() == 4
+    assert not access.proposals_visible_to(_user("xz_tiwei")).filter(number=44137).exists()
+    assert not access.proposals_visible_to(_user("tiwei")).filter(
+        session__committee=xuzhou
+    ).exists()
+    # The province clerk reads both cities' figures and is refused nothing on the way.
+    page = _page(_client(client, "sheng_tiwei"), reverse("insights:province"))
+    assert xuzhou.name in page and cities[1].name in page
+    assert _client(client, "xz_tiwei").get(reverse("insights:province")).status_code == 403

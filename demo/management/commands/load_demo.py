@@ -48,6 +48,9 @@ from proposals.models import (
 )
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
+CITY_FIXTURES = ("demo.json", "demo-xuzhou.json")
+PROVINCE = {"name": "中国人民政治协商会议江苏省委员会", "short_name": "江苏省政协"}
+PROVINCE_CLERK = {"username": "sheng_tiwei", "name": "沈慧", "office": "省政协提案委员会"}
 Status = Proposal.Status
 # The daily deadline scan is replayed over the last working days, so the bells hold the
 # reminders a unit would have received lately.
@@ -174,25 +177,38 @@ class Command(BaseCommand):
     help = "载入演示数据（含第44137号提案真实案例），日期相对于今天，可重复执行。"
 
     def handle(self, *args, **options) -> None:
-        data = json.loads((FIXTURES / "demo.json").read_text(encoding="utf-8"))
         letter = json.loads((FIXTURES / "reply-44137.json").read_text(encoding="utf-8"))
         self.today = timezone.localdate()
         self.days = Days(self.today)
         self.warnings: list[str] = []
+        created = 0
         with transaction.atomic():
-            created = self._load(data, letter)
+            # 连云港 (the real 44137 case among it), then a second city, then the province
+            # above both: one installation, the committees walled off from each other.
+            cities = []
+            for name in CITY_FIXTURES:
+                data = json.loads((FIXTURES / name).read_text(encoding="utf-8"))
+                created += self._load(data, letter)
+                cities.append((data, self.committee, dict(self.units)))
+            province_clerk = load_province([committee for _, committee, _ in cities])
         self.stdout.write(self.style.SUCCESS(f"演示数据已就绪（本次新建 {created} 件提案）。"))
         for warning in self.warnings:
             self.stdout.write(self.style.WARNING(warning))
-        self.stdout.write("演示账号（仅供演示，密码均为 %s）：" % data["password"])
-        for user in data["users"]:
-            where = user.get("office") or self.units[user["unit"]].name
-            role = (
-                CommitteeRole.Role(user["committee_role"]).label
-                if user.get("committee_role")
-                else Membership.Role(user["role"]).label
-            )
-            self.stdout.write(f"  {user['username']:<12} {user['name']}  {where} · {role}")
+        self.stdout.write("演示账号（仅供演示，密码均为 %s）：" % cities[0][0]["password"])
+        for data, committee, units in cities:
+            self.stdout.write(f"{committee.name}：")
+            for user in data["users"]:
+                where = user.get("office") or units[user["unit"]].name
+                role = (
+                    CommitteeRole.Role(user["committee_role"]).label
+                    if user.get("committee_role")
+                    else Membership.Role(user["role"]).label
+                )
+                self.stdout.write(f"  {user['username']:<14} {user['name']}  {where} · {role}")
+        self.stdout.write(
+            f"{PROVINCE['name']}：\n  {province_clerk.username:<14} "
+            f"{province_clerk.first_name}  {PROVINCE_CLERK['office']} · 可查阅下级政协（只读）"
+        )
 
     # --- people and places -------------------------------------------------------------
 
@@ -201,6 +217,7 @@ class Command(BaseCommand):
             name=data["committee"]["name"],
             defaults={"short_name": data["committee"]["short_name"]},
         )
+        self.committee = committee
         sessions = {}
         for item in data["sessions"]:
             sessions[item["name"]], _ = Session.objects.get_or_create(
@@ -225,6 +242,10 @@ class Command(BaseCommand):
         self.users = {}
         for item in data["users"]:
             self.users[item["username"]] = self._user(committee, item, data["password"])
+        # The 提案委员会's clerk registers, accepts and closes; the government office's hands
+        # the work to the units (交办).
+        self.clerk = self.users[data.get("clerk", "tiwei")]
+        self.assigner = self.users[data.get("assigner", "zhengfuban")]
         self.proposers = {}
         for item in data["proposers"]:
             fields = {k: v for k, v in item.items() if k not in ("key", "name")}
@@ -449,22 +470,22 @@ class Command(BaseCommand):
             reasons=item.get("reasons", ""),
             suggestions=item.get("suggestions", ""),
             suggested_units=item.get("suggested_units", ""),
-            actor=self.users["tiwei"],
+            actor=self.clerk,
         )
 
     def _accept(self, item: dict) -> None:
-        services.proposal_accept(proposal=self._proposal(item), actor=self.users["tiwei"])
+        services.proposal_accept(proposal=self._proposal(item), actor=self.clerk)
 
     def _reject(self, item: dict) -> None:
         services.proposal_reject(
             proposal=self._proposal(item), reason=item["reject_reason"],
-            actor=self.users["tiwei"],
+            actor=self.clerk,
         )
 
     def _merge(self, item: dict) -> None:
         into = Proposal.objects.get(session=self.session, number=item["merge_into"])
         services.proposal_merge(
-            proposal=self._proposal(item), into=into, actor=self.users["tiwei"]
+            proposal=self._proposal(item), into=into, actor=self.clerk
         )
 
     def _assign(self, item: dict, assigned_on: dt.date) -> None:
@@ -487,7 +508,7 @@ class Command(BaseCommand):
             proposal=self._proposal(item),
             units=choices,
             assigned_on=assigned_on,
-            actor=self.users["zhengfuban"],
+            actor=self.assigner,
         )
 
     def _start(self, item: dict) -> None:
@@ -553,7 +574,7 @@ class Command(BaseCommand):
             request=pending,
             approve=request["decision"] == "approve",
             note=request.get("note", ""),
-            actor=self.users["zhengfuban"],
+            actor=self.assigner,
         )
 
     def _reassignment(self, item: dict, request: dict) -> None:
@@ -627,10 +648,34 @@ class Command(BaseCommand):
 
     def _close(self, item: dict) -> None:
         services.proposal_set_status(
-            proposal=self._proposal(item), status=Status.CLOSED, actor=self.users["tiwei"]
+            proposal=self._proposal(item), status=Status.CLOSED, actor=self.clerk
         )
 
     def _scan(self, day: dt.date) -> None:
         for warning in scan_deadlines(today=day).warnings:
             if warning not in self.warnings:
                 self.warnings.append(warning)
+
+
+def load_province(cities: list[Committee]) -> object:
+    """江苏省政协 above the demo's cities, with a clerk of its 提案委员会 given read access
+    to the committees below (可查阅下级政协): the province page, never their writes."""
+    province, _ = Committee.objects.get_or_create(
+        name=PROVINCE["name"], defaults={"short_name": PROVINCE["short_name"]}
+    )
+    for city in cities:
+        if city.parent_id != province.pk:
+            city.parent = province
+            city.save(update_fields=["parent"])
+    User = get_user_model()
+    clerk, created = User.objects.get_or_create(
+        username=PROVINCE_CLERK["username"], defaults={"first_name": PROVINCE_CLERK["name"]}
+    )
+    if created:
+        clerk.set_password(json.loads((FIXTURES / "demo.json").read_text("utf-8"))["password"])
+        clerk.save()
+    CommitteeRole.objects.get_or_create(
+        user=clerk, committee=province, role=CommitteeRole.Role.CLERK,
+        defaults={"office": PROVINCE_CLERK["office"], "reads_descendants": True},
+    )
+    return clerk
