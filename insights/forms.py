@@ -19,6 +19,24 @@ class ImportUploadForm(forms.Form):
             self.fields["session"].queryset = sessions
 
 
+class ProvinceSearchForm(forms.Form):
+    q = forms.CharField(label=_("检索"), max_length=200, required=False)
+    committee = forms.TypedChoiceField(
+        label=_("政协"), required=False, coerce=int, empty_value=None, choices=()
+    )
+
+    def __init__(self, *args, committees=(), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.committees = {c.pk: c for c in committees}
+        self.fields["committee"].choices = [("", _("全部下级政协"))] + [
+            (c.pk, c.name) for c in committees
+        ]
+
+    def clean_committee(self):
+        pk = self.cleaned_data["committee"]
+        return self.committees[pk] if pk is not None else None
+
+
 class SearchForm(forms.Form):
     q = forms.CharField(label=_("检索"), max_length=200, required=False)
     session = forms.ModelChoiceField(

@@ -251,10 +251,23 @@ def search_proposals(
     proposals, those with it in 案由 and a thousand others are scored, not all of them.
     """
     scope = scope or search_scope(user)
-    visible = _visible_proposals(user, scope)
+    return _ranked_proposals(_visible_proposals(user, scope), terms, session=session,
+                             limit=limit, use_index=scope.use_index)
+
+
+def search_committees(committees, terms: list[str], *, limit: int = DEFAULT_LIMIT) -> list[Hit]:
+    """The proposals of `committees` holding every term, best first: a province's staff
+    searching the committees below (read only; on PostgreSQL the policies allow exactly
+    these reads, rls/)."""
+    visible = Proposal.objects.filter(session__committee__in=committees)
+    return _ranked_proposals(visible, terms, session=None, limit=limit,
+                             use_index=connection.vendor == "postgresql")
+
+
+def _ranked_proposals(visible, terms, *, session, limit, use_index) -> list[Hit]:
     if session is not None:
         visible = visible.filter(session=session)
-    if scope.use_index:
+    if use_index:
         candidates = _proposal_candidates(visible, terms)
     else:
         candidates = visible
@@ -275,7 +288,7 @@ def search_proposals(
         queryset.annotate(score=Cast(score, FloatField()))
         .select_related("session")
         .only("pk", "number", "title", "content", "suggestions", "status", "session__name",
-              "session__year")
+              "session__year", "session__committee_id")
         .order_by("-score", "-session__year", "number", "pk")[:limit]
     )
     hits = []

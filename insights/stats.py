@@ -537,7 +537,8 @@ class CommitteeRow:
 
 def committee_rows(committees: list[Committee], today: dt.date | None = None) -> list[CommitteeRow]:
     """The figures of each committee's current session (or its latest), by the same
-    definitions as its own dashboard."""
+    definitions as its own dashboard, and from the same cache (one query a committee
+    while nothing changes)."""
     today = today or timezone.localdate()
     rows = []
     for committee in committees:
@@ -546,6 +547,8 @@ def committee_rows(committees: list[Committee], today: dt.date | None = None) ->
             .order_by("-is_current", "-year", "-term", "-sitting")
             .first()
         )
-        board = dashboard(session=session, today=today, overdue_limit=0) if session else None
+        board = (
+            cached_dashboard(session=session, today=today, overdue_limit=0) if session else None
+        )
         rows.append(CommitteeRow(committee, session, board))
     return rows

@@ -7,6 +7,8 @@ app_name = "insights"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("province/", views.province_dashboard, name="province"),
+    path("province/search/", views.province_search, name="province_search"),
+    path("province/<int:committee_id>/", views.province_committee, name="province_committee"),
     path("sessions/<int:session_id>/", views.dashboard, name="dashboard_session"),
     path(
         "sessions/<int:session_id>/dashboard.xlsx",

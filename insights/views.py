@@ -20,7 +20,7 @@ from proposals.models import Session, Unit
 from . import importing, list_exports, stats, xlsx
 from . import search as search_module
 from .charts import bar_chart
-from .forms import ImportUploadForm, SearchForm
+from .forms import ImportUploadForm, ProvinceSearchForm, SearchForm
 from .models import ProposalImport
 from .panels import similar_context
 
@@ -88,6 +88,10 @@ OVERDUE_ON_PAGE = 100
 @login_required
 @require_GET
 def dashboard(request: HttpRequest, session_id: int | None = None) -> HttpResponse:
+    if session_id is None and not access.sessions_visible_to(request.user).exists() and (
+        access.oversees_committees(request.user)
+    ):
+        return redirect("insights:province")  # a province's staff: the committees below
     board, own_units = _board(request, session_id, overdue_limit=OVERDUE_ON_PAGE)
     session = board.session
     unit_choices = (
@@ -302,13 +306,76 @@ def similar_fragment(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "insights/_similar.html", {"proposal": proposal, **context})
 
 
+def _overseen(request: HttpRequest) -> list:
+    """The committees below the person's that they may read (403 when none)."""
+    committees = access.committees_overseen_by(request.user)
+    if not committees:
+        raise PermissionDenied
+    return committees
+
+
 @login_required
 @require_GET
 def province_dashboard(request: HttpRequest) -> HttpResponse:
     """A province's staff given read access: each city's and county's figures."""
-    committees = access.committees_overseen_by(request.user)
-    if not committees:
-        raise PermissionDenied
+    committees = _overseen(request)
     return render(
-        request, "insights/province.html", {"rows": stats.committee_rows(committees)}
+        request,
+        "insights/province.html",
+        {
+            "rows": stats.committee_rows(committees),
+            "form": ProvinceSearchForm(committees=committees),
+        },
+    )
+
+
+@login_required
+@require_GET
+def province_committee(request: HttpRequest, committee_id: int) -> HttpResponse:
+    """One committee below, read only: the figures of its dashboard, without its exports
+    or filters (those are its own staff's). ?session= picks another of its sessions."""
+    committee = next((c for c in _overseen(request) if c.pk == committee_id), None)
+    if committee is None:
+        raise Http404
+    sessions = list(
+        Session.objects.filter(committee=committee).order_by(
+            "-is_current", "-year", "-term", "-sitting"
+        )
+    )
+    wanted = _unit_param(request.GET.get("session"))
+    session = next((s for s in sessions if wanted is None or s.pk == wanted), None)
+    if session is None and (wanted is not None or sessions):
+        raise Http404
+    board = (
+        stats.cached_dashboard(session=session, overdue_limit=OVERDUE_ON_PAGE) if session else None
+    )
+    return render(
+        request,
+        "insights/province_committee.html",
+        {"committee": committee, "sessions": sessions, "board": board,
+         "definitions": stats.DEFINITIONS},
+    )
+
+
+@login_required
+@require_GET
+def province_search(request: HttpRequest) -> HttpResponse:
+    """Search the proposals of every committee below (or of one), read only: the hits are
+    listed with their committee, not linked (their pages are the committees' own)."""
+    committees = _overseen(request)
+    form = ProvinceSearchForm(request.GET or None, committees=committees)
+    hits, error = None, ""
+    if form.is_valid() and form.cleaned_data["q"].strip():
+        chosen = form.cleaned_data["committee"]
+        try:
+            hits = search_module.search_committees(
+                [chosen] if chosen else committees,
+                search_module.parse_query(form.cleaned_data["q"]),
+            )
+        except search_module.QueryError as exc:
+            error = str(exc)
+    names = {c.pk: c.name for c in committees}
+    rows = None if hits is None else [(names[h.proposal.session.committee_id], h) for h in hits]
+    return render(
+        request, "insights/province_search.html", {"form": form, "rows": rows, "error": error}
     )

@@ -250,6 +250,14 @@ def can_decide_section(user, *, assignment: Assignment, section: Section) -> boo
     )
 
 
+def oversees_committees(user) -> bool:
+    """Whether the person may read committees below their own (the province page): one
+    query, for the menu."""
+    return user.is_authenticated and CommitteeRole.objects.filter(
+        user=user, reads_descendants=True, committee__children__isnull=False
+    ).exists()
+
+
 def committees_overseen_by(user) -> list[Committee]:
     """The committees below those where the person holds a role that may read them (a
     province's staff given 可查阅下级政协): read only, never written. Cities first, then

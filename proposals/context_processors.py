@@ -24,4 +24,7 @@ def navigation(request: HttpRequest) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {"nav_is_clerk": SimpleLazyObject(lambda: access.is_clerk(user))}
+    return {
+        "nav_is_clerk": SimpleLazyObject(lambda: access.is_clerk(user)),
+        "nav_oversees": SimpleLazyObject(lambda: access.oversees_committees(user)),
+    }

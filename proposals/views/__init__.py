@@ -22,6 +22,10 @@ def home(request: HttpRequest) -> HttpResponse:
     on their unit's open assignments."""
     user = request.user
     units = list(access.units_of(user))
+    if (not units and access.oversees_committees(user)
+            and not access.sessions_visible_to(user).exists()):
+        # A province's staff with no proposals of its own: the committees below.
+        return redirect("insights:province")
     if access.is_clerk(user) and not units:
         return redirect("proposals:proposal_list")
     today = timezone.localdate()
