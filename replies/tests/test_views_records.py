@@ -44,7 +44,9 @@ def test_the_reply_page_shows_a_failure_and_the_retry(client):
     assert "失败：LibreOffice 不在，将自动重试" in html
 
 
-def test_the_reply_page_shows_the_verification_and_the_download(client, signed, requests_as_app_role):
+def test_the_reply_page_shows_the_verification_and_the_download(
+    client, signed, requests_as_app_role
+):
     client.force_login(signed.signer)
     html = client.get(_url(signed, "detail")).content.decode()
     assert "可下载" in html and "验证通过" in html and "B-LT" in html
