@@ -289,11 +289,11 @@ def _shape_key() -> str:
 
 def cached_dashboard(
     *, session: Session, unit: Unit | None = None, units: list[Unit] | None = None,
-    today: dt.date | None = None, overdue_limit: int | None = None,
+    today: dt.date | None = None, overdue_limit: int | None = None, version: tuple | None = None,
 ) -> Dashboard:
     """dashboard(), kept in the cache for STATS_CACHE_SECONDS under a key that holds
-    data_version(): a change anywhere is seen at once, and an unchanged session costs one
-    query. 0 seconds turns the cache off."""
+    data_version() (or `version`, read once for many sessions): a change anywhere is seen
+    at once, and an unchanged session costs one query. 0 seconds turns the cache off."""
     seconds = settings.STATS_CACHE_SECONDS
     today = today or timezone.localdate()
     if seconds <= 0:
@@ -302,7 +302,7 @@ def cached_dashboard(
         )
     scope = (
         session.pk, unit and unit.pk, units and sorted(u.pk for u in units), today.isoformat(),
-        overdue_limit, data_version(), _shape_key(),
+        overdue_limit, version or data_version(), _shape_key(),
     )
     key = "insights:dashboard:" + hashlib.sha256(repr(scope).encode()).hexdigest()
     board = cache.get(key)
@@ -537,18 +537,22 @@ class CommitteeRow:
 
 def committee_rows(committees: list[Committee], today: dt.date | None = None) -> list[CommitteeRow]:
     """The figures of each committee's current session (or its latest), by the same
-    definitions as its own dashboard, and from the same cache (one query a committee
-    while nothing changes)."""
+    definitions as its own dashboard, and from the same cache: while nothing changes, the
+    page costs two queries (the sessions, the data version), whatever the committees."""
     today = today or timezone.localdate()
+    latest: dict[int, Session] = {}
+    for session in Session.objects.filter(committee__in=committees).order_by(
+        "-is_current", "-year", "-term", "-sitting"
+    ):
+        latest.setdefault(session.committee_id, session)
+    version = data_version() if latest else None
     rows = []
     for committee in committees:
-        session = (
-            Session.objects.filter(committee=committee)
-            .order_by("-is_current", "-year", "-term", "-sitting")
-            .first()
-        )
+        session = latest.get(committee.pk)
         board = (
-            cached_dashboard(session=session, today=today, overdue_limit=0) if session else None
+            cached_dashboard(session=session, today=today, overdue_limit=0, version=version)
+            if session
+            else None
         )
         rows.append(CommitteeRow(committee, session, board))
     return rows

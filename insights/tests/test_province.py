@@ -120,3 +120,30 @@ def test_it_refuses_a_county_with_nothing_below(client, provinces):
 
 def test_it_sends_a_stranger_to_the_login_page(client):
     assert client.get(URL).status_code == 302
+
+
+def _queries(client) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(URL)  # warms the cache
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(URL).status_code == 200
+    return len(captured)
+
+
+def test_it_reads_the_figures_from_the_cache_in_the_same_queries_for_any_number_of_cities(
+    client, world, provinces, settings
+):
+    from proposals.tests.factories import SessionFactory
+
+    settings.STATS_CACHE_SECONDS = 600
+    client.force_login(_reader(provinces["jiangsu"]))
+    few = _queries(client)
+    for n in range(4):
+        city = CommitteeFactory(name=f"第{n}市政协", parent=provinces["jiangsu"])
+        SessionFactory(committee=city, is_current=True)
+    many = _queries(client)
+    assert many == few
+    page = client.get(URL).content.decode()
+    assert all(f"第{n}市政协" in page for n in range(4))
