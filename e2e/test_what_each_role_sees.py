@@ -35,10 +35,15 @@ from playwright.sync_api import Error as PlaywrightError
 
 from e2e.conftest import A11Y_SUMMARY, ARTIFACTS, doc_screen
 
-ROLES = ["admin", "tiwei", "zhengfuban", "scjg_zhu", "scjg_ma", "kj_li", "sf_wu"]
+ROLES = [
+    "admin", "tiwei", "zhengfuban", "scjg_zhu", "scjg_ma", "kj_li", "sf_wu",
+    # The second city's clerk and the province's, who reads both cities (rls/).
+    "xz_tiwei", "sheng_tiwei",
+]
 PASSWORD = "Demo@2025pass"
 # Pages reached only through a form (GET) rather than a link.
 EXTRA_SEEDS = ["/insights/search/?q=知识产权"]
+ROLE_SEEDS = {"sheng_tiwei": ["/insights/province/search/?q=电梯"]}
 
 # Pages kept in docs/screens/ (with E2E_DOC_SCREENS=1): the demo's data fills them.
 DOC_SCREENS_OF = {
@@ -46,6 +51,8 @@ DOC_SCREENS_OF = {
     ("scjg_zhu", "/"): "04-unit-home",
     ("tiwei", "/insights/"): "11-dashboard",
     ("tiwei", EXTRA_SEEDS[0]): "12-search",
+    ("sheng_tiwei", "/insights/province/"): "19-province",
+    ("sheng_tiwei", ROLE_SEEDS["sheng_tiwei"][0]): "20-province-search",
 }
 
 PAGES_PER_PATTERN = 3
@@ -181,7 +188,7 @@ def crawl_role(browser, context_args: dict, base: str, role: str) -> RoleReport:
     )
     try:
         _log_in(page, base, role)
-        queue = deque(["/", *EXTRA_SEEDS])
+        queue = deque(["/", *EXTRA_SEEDS, *ROLE_SEEDS.get(role, [])])
         queued = set(queue)
         per_pattern: Counter = Counter()
         hrefs: dict[str, str] = {}  # normalised same-origin href -> first page it was on
