@@ -198,7 +198,11 @@ def _get_import(request: HttpRequest, pk: int) -> ProposalImport:
 def import_upload(request: HttpRequest) -> HttpResponse:
     sessions = access.sessions_managed_by(request.user).select_related("committee")
     if not sessions.exists():
-        raise PermissionDenied
+        if not access.is_clerk(request.user):
+            raise PermissionDenied
+        # A clerk of a committee with no session yet (a province that only oversees the
+        # committees below, say): the menu's 导入 explains instead of refusing.
+        return render(request, "insights/import_upload.html", {"form": None, "sessions": []})
     form = ImportUploadForm(request.POST or None, request.FILES or None, sessions=sessions)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]

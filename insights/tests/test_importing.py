@@ -243,6 +243,10 @@ def test_it_keeps_imports_away_from_unit_people_and_other_committees(setup, clie
     assert client.post(reverse("insights:import_confirm", args=[record.pk])).status_code == 404
     client.force_login(UserFactory(username="plain"))
     assert client.get(reverse("insights:import_upload")).status_code == 403
+    # A clerk of a committee with no session: told why, nothing to upload into.
+    client.force_login(CommitteeRoleFactory(user=UserFactory(username="new-clerk")).user)
+    page = client.get(reverse("insights:import_upload")).content.decode()
+    assert "本政协尚无届次" in page and 'type="file"' not in page
 
 
 def _download_template(client, session) -> bytes:

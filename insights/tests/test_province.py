@@ -10,7 +10,9 @@ from django.urls import reverse
 from proposals.models import Committee, CommitteeRole
 from proposals.tests.factories import CommitteeFactory, CommitteeRoleFactory
 
-pytestmark = pytest.mark.django_db
+# The requests run as the application's database role on PostgreSQL (rls/): the wall and
+# the Python filters together.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("requests_as_app_role")]
 
 URL = reverse("insights:province")
 

@@ -18,7 +18,9 @@ from jobs.services import job_run
 from jobs.tests.factories import JobFactory
 from proposals.tests.scenario import build_scenario
 
-pytestmark = pytest.mark.django_db
+# The requests run as the application's database role on PostgreSQL (rls/): the wall and
+# the Python filters together.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("requests_as_app_role")]
 
 ROLES = ("anon", "clerk", "other_clerk", "lead", "co", "stranger", "signer")
 
