@@ -44,7 +44,12 @@ def home(request: HttpRequest) -> HttpResponse:
         "units": units,
         "assignments": assignments,
         "open_total": totals["total"],
-        "tasks": selectors.open_tasks_of(user)[:50],
+        "tasks": selectors.flag_tasks(selectors.open_tasks_of(user)[:WORK_LIST_ROWS], today=today),
+        "late_unit_tasks": selectors.flag_tasks(
+            selectors.overdue_tasks_watched_by(user, today=today)
+            .select_related("assignment__session")[:WORK_LIST_ROWS],
+            today=today,
+        ),
         "is_clerk": access.is_clerk(user),
         "overdue_count": totals["overdue"],
         "due_soon_count": totals["due_soon"],
