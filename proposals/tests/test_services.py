@@ -8,7 +8,6 @@ from proposals.models import Assignment, Proposal, Section
 from proposals.services import UnitChoice
 from proposals.tests.factories import (
     CommitteeFactory,
-    MembershipFactory,
     ProposerFactory,
     SessionFactory,
     UnitFactory,
