@@ -401,7 +401,7 @@ class TaskForm(TextGuardMixin, OnceTokenMixin, forms.Form):
         label=gettext_lazy("事项"),
         max_length=200,
         required=False,
-        help_text=gettext_lazy("类型为“其他”时必填；其余类型不填则用类型名称。"),
+        help_text=gettext_lazy("类型为“其他”时必填；不填则用类型名称。"),
     )
     due_on = forms.DateField(
         label=gettext_lazy("期限"),
@@ -411,18 +411,13 @@ class TaskForm(TextGuardMixin, OnceTokenMixin, forms.Form):
             "invalid": gettext_lazy("请填写有效日期，例如 2025-05-10。"),
         },
     )
-    note = forms.CharField(
-        label=gettext_lazy("说明"),
-        max_length=500,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
+    note = forms.CharField(label=gettext_lazy("说明"), max_length=500, required=False)
 
     def __init__(self, *args, assignment: Assignment, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["assignee"] = _assignee_field(assignment, gettext_lazy("承办人"))
         self.order_fields(["kind", "title", "assignee", "due_on", "note"])
-        self.fields["due_on"].help_text = _("不晚于本单位的办理期限 %(due)s。") % {
+        self.fields["due_on"].help_text = _("不晚于办理期限 %(due)s。") % {
             "due": assignment.due_on.isoformat()}
 
     def clean_due_on(self):
@@ -433,12 +428,14 @@ class TaskReassignForm(forms.Form):
     def __init__(self, *args, assignment: Assignment, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["assignee"] = _assignee_field(assignment, gettext_lazy("转交给"))
+        self.fields["assignee"].empty_label = gettext_lazy("（转交给…）")
 
 
 class TaskCancelForm(TextGuardMixin, forms.Form):
     cancel_reason = forms.CharField(
         label=gettext_lazy("取消理由"),
         max_length=500,
+        widget=forms.TextInput(attrs={"placeholder": gettext_lazy("取消理由（必填）")}),
         error_messages={"required": gettext_lazy("取消任务时必须说明理由。")},
     )
 
