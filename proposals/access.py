@@ -268,11 +268,14 @@ def can_manage_tasks(user, assignment: Assignment) -> bool:
     return can_handle_assignment(user, assignment)
 
 
-def can_finish_task(user, task: Task) -> bool:
-    """The person holding the task marks it done (or whoever manages the unit's tasks)."""
+def can_finish_task(user, task: Task, *, manages: bool | None = None) -> bool:
+    """The person holding the task marks it done (or whoever manages the unit's tasks;
+    `manages`: can_manage_tasks for the task's assignment, when the caller knows it)."""
     if task.assignment.state == Assignment.State.WITHDRAWN:
         return False
-    return task.assignee_id == user.pk or can_manage_tasks(user, task.assignment)
+    if task.assignee_id == user.pk:
+        return True
+    return can_manage_tasks(user, task.assignment) if manages is None else manages
 
 
 def task_assignees_for(assignment: Assignment):

@@ -134,12 +134,12 @@ def task_due_soon_days(session: Session) -> int:
     return max(days, default=TASK_DUE_SOON_WORKING_DAYS)
 
 
-def flag_tasks(tasks, *, today: dt.date) -> list[Task]:
+def flag_tasks(tasks, *, today: dt.date, calendar: WorkingCalendar | None = None) -> list[Task]:
     """Mark each task is_overdue (过期), is_due_soon (临期) and days_left. Tasks need
     assignment__session loaded. Without the holiday data for the days ahead nothing is
     marked 临期 rather than guessed (the pages warn about the missing year)."""
     tasks = list(tasks)
-    calendar = WorkingCalendar()
+    calendar = calendar or WorkingCalendar()
     horizons: dict[int, dt.date | None] = {}
     for task in tasks:
         session = task.assignment.session

@@ -205,3 +205,27 @@ def test_the_migration_maps_the_old_kinds():
         "review": ("other", "审核：答复函初稿"),
         "contact": ("contact", "联系委员"),
     }
+
+
+@pytest.mark.parametrize("role", ["lead_admin", "signer"])
+def test_the_pages_do_not_query_per_task(client, s, role):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count(url):
+        client.get(url)  # warm the session and content types
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    Task.objects.create(assignment=s.lead, kind="other", title="已过期", assignee=s.users["lead"],
+                        due_on=dt.date(2025, 3, 20))
+    client.force_login(s.users[role])
+    detail = reverse("proposals:assignment_detail", args=[s.lead.pk])
+    home = reverse("home")
+    before = count(detail), count(home)
+    for n in range(6):
+        holder = s.users["lead"] if n % 2 else s.users["signer"]
+        Task.objects.create(assignment=s.lead, kind="other", title=f"任务{n}", assignee=holder,
+                            due_on=dt.date(2025, 3, 25 + n))  # some late, some not
+    assert (count(detail), count(home)) == before

@@ -89,9 +89,15 @@ def _tasks_context(request: HttpRequest, assignment: Assignment, context: dict) 
     )
     can_manage = access.can_manage_tasks(user, assignment)
     bound = context["task_forms"]
+    people = None
+    if can_manage and any(task.is_open for task in tasks):
+        # One list of the unit's people for every task's hand-over select, not one query
+        # per task.
+        people = TaskReassignForm(assignment=assignment).fields["assignee"].choices
+        people = list(people)
     holders: dict[int, dict] = {}
     for task in tasks:
-        task.can_finish = task.is_open and access.can_finish_task(user, task)
+        task.can_finish = task.is_open and access.can_finish_task(user, task, manages=can_manage)
         if task.is_open:
             held = holders.setdefault(
                 task.assignee_id, {"person": task.assignee, "open": 0, "overdue": 0}
@@ -102,6 +108,7 @@ def _tasks_context(request: HttpRequest, assignment: Assignment, context: dict) 
             task.reassign_form = bound.get(("reassign", task.pk)) or TaskReassignForm(
                 assignment=assignment, auto_id=f"id_reassign_{task.pk}_%s"
             )
+            task.reassign_form.fields["assignee"].choices = people
             task.cancel_form = bound.get(("cancel", task.pk)) or TaskCancelForm(
                 auto_id=f"id_cancel_{task.pk}_%s"
             )
