@@ -229,3 +229,12 @@ def test_the_pages_do_not_query_per_task(client, s, role):
         Task.objects.create(assignment=s.lead, kind="other", title=f"任务{n}", assignee=holder,
                             due_on=dt.date(2025, 3, 25 + n))  # some late, some not
     assert (count(detail), count(home)) == before
+
+
+def test_the_bell_shows_a_task_notice_to_its_holder_only(client, s):
+    create(s, client)  # the unit admin gives 市场监管局承办人 a task
+    client.force_login(s.users["lead"])
+    html = client.get(reverse("notice_list")).content.decode()
+    assert "市场监管局管理员交给您第44100号提案" in html and "新任务" in html
+    client.force_login(s.users["signer"])
+    assert "交给您" not in client.get(reverse("notice_list")).content.decode()
