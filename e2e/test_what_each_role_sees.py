@@ -36,7 +36,7 @@ from playwright.sync_api import Error as PlaywrightError
 from e2e.conftest import A11Y_SUMMARY, ARTIFACTS, doc_screen
 
 ROLES = [
-    "admin", "tiwei", "zhengfuban", "scjg_zhu", "scjg_ma", "kj_li", "sf_wu",
+    "admin", "tiwei", "zhengfuban", "scjg_zhu", "scjg_ma", "scjg_admin", "kj_li", "sf_wu",
     # The second city's clerk and the province's, who reads both cities (rls/).
     "xz_tiwei", "sheng_tiwei",
 ]

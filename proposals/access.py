@@ -8,6 +8,7 @@ it exists) and yes/no predicates ``is_…`` / ``can_…`` (visible but not allow
 Committees never cross: every queryset is filtered by the person's committees or units.
 """
 
+from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from .models import (
@@ -19,6 +20,7 @@ from .models import (
     Proposer,
     Section,
     Session,
+    Task,
     Unit,
 )
 
@@ -280,3 +282,47 @@ def committees_overseen_by(user) -> list[Committee]:
         frontier = {committee.pk for committee in level}
         seen |= frontier
     return found
+
+
+# --- Tasks inside a unit.
+
+
+def tasks_visible_to(user) -> QuerySet[Task]:
+    """A unit's tasks are its own people's business (any role, signers too); nobody else,
+    not even the committee's clerks, sees them."""
+    if not user.is_authenticated:
+        return Task.objects.none()
+    return Task.objects.filter(assignment__unit__in=unit_ids_of(user))
+
+
+def can_manage_tasks(user, assignment: Assignment) -> bool:
+    """Who gives out, hands over and cancels the tasks of an assignment: the unit's
+    administrator and its handlers (the people who hold the unit's assignments)."""
+    return can_handle_assignment(user, assignment)
+
+
+def can_finish_task(user, task: Task, *, manages: bool | None = None) -> bool:
+    """The person holding the task marks it done (or whoever manages the unit's tasks;
+    `manages`: can_manage_tasks for the task's assignment, when the caller knows it)."""
+    if task.assignment.state == Assignment.State.WITHDRAWN:
+        return False
+    if task.assignee_id == user.pk:
+        return True
+    return can_manage_tasks(user, task.assignment) if manages is None else manages
+
+
+def task_assignees_for(assignment: Assignment):
+    """The people a task of this assignment may be given to: the unit's members."""
+    return (
+        get_user_model()
+        .objects.filter(memberships__unit_id=assignment.unit_id, is_active=True)
+        .distinct()
+        .order_by("first_name", "username")
+    )
+
+
+def unit_admin_unit_ids(user) -> QuerySet:
+    """The units where the person is the unit administrator, as a subquery of ids."""
+    return Membership.objects.filter(user=user, role=Membership.Role.UNIT_ADMIN).values(
+        "unit_id"
+    )

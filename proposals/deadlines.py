@@ -1,4 +1,5 @@
-"""The daily deadline scan: reminders before, on and after each open assignment's due date.
+"""The daily deadline scan: reminders before, on and after each open assignment's due date,
+and each open task's (to the person holding it).
 
 Set-based: the milestone of every open assignment is computed in SQL (a CASE over the due
 date and the session's reminder days, with the working-day thresholds computed once from
@@ -7,6 +8,10 @@ leaves out those already sent (NOT EXISTS) and skips, ON CONFLICT DO NOTHING, an
 overlapping scan writes at the same moment, against the unique (assignment, milestone,
 due date) constraint. No row passes through Python: the number of queries is a small
 constant whatever the number of assignments.
+
+Tasks follow the same milestones, on their own due date, with their session's reminder days
+(TASK_REMINDER_DAYS when the session has none); a reminder goes once per task, milestone and
+due date (notice_once_per_task_milestone).
 
 A missed day is caught up: a due date 2 working days away that never got its "7 days"
 reminder gets the tightest milestone that applies ("3 days"), not both.
@@ -23,13 +28,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .dates import MissingHolidayData, WorkingCalendar
-from .models import Assignment, CalendarYear, Notice, Section, Session
+from .models import Assignment, CalendarYear, Notice, Section, Session, Task
 from .notices import queue_notice_emails
 
 logger = logging.getLogger(__name__)
 
 OVERDUE = "overdue"
 DUE_TODAY = "due_today"
+# Tasks are short: a session without reminder days still warns 3 working days ahead.
+TASK_REMINDER_DAYS = (3,)
 
 
 def due_in(days: int) -> str:
@@ -70,9 +77,56 @@ def _thresholds(today: dt.date, days: Iterable[int], result: ScanResult) -> dict
     except MissingHolidayData as exc:
         # Never guess working days: the reminders that need the missing year are skipped
         # and the scan says so; due-today and overdue notices still go out.
-        result.warnings.append(str(exc))
-        logger.warning("deadline scan: %s", exc)
+        if str(exc) not in result.warnings:  # tasks and assignments ask for the same year
+            result.warnings.append(str(exc))
+            logger.warning("deadline scan: %s", exc)
     return found
+
+
+def task_reminder_groups(groups=None) -> dict[tuple[int, ...], list[int]]:
+    """_reminder_groups for tasks: a session without reminder days gets TASK_REMINDER_DAYS."""
+    found: dict[tuple[int, ...], list[int]] = {}
+    for key, ids in (_reminder_groups() if groups is None else groups).items():
+        found.setdefault(key or TASK_REMINDER_DAYS, []).extend(ids)
+    return found
+
+
+def _milestone(today, groups, thresholds, session_field: str, overdue: Q) -> Case:
+    whens = [When(overdue, then=Value(OVERDUE)), When(due_on=today, then=Value(DUE_TODAY))]
+    for days, session_ids in groups.items():
+        for n in days:  # smallest first: the tightest milestone that applies wins
+            if n in thresholds:
+                whens.append(
+                    When(
+                        **{f"{session_field}__in": session_ids},
+                        due_on__gt=today,
+                        due_on__lte=thresholds[n],
+                        then=Value(due_in(n)),
+                    )
+                )
+    return Case(*whens, default=Value(""), output_field=CharField())
+
+
+def pending_task_rows(today: dt.date, result: ScanResult | None = None):
+    """Open tasks (of open assignments) that have reached a milestone today."""
+    result = result or ScanResult(today=today)
+    groups = task_reminder_groups()
+    thresholds = _thresholds(today, (n for key in groups for n in key), result)
+    horizon = max(thresholds.values(), default=today)
+    return (
+        Task.objects.filter(
+            state=Task.State.OPEN,
+            due_on__lte=horizon,
+            assignment__state__in=Assignment.OPEN_STATES,
+        )
+        .annotate(
+            milestone=_milestone(
+                today, groups, thresholds, "assignment__session_id", Task.overdue_condition(today)
+            )
+        )
+        .exclude(milestone="")
+        .order_by()
+    )
 
 
 def pending_deadline_rows(today: dt.date, result: ScanResult | None = None):
@@ -80,21 +134,6 @@ def pending_deadline_rows(today: dt.date, result: ScanResult | None = None):
     result = result or ScanResult(today=today)
     groups = _reminder_groups()
     thresholds = _thresholds(today, (n for key in groups for n in key), result)
-    whens = [
-        When(Assignment.overdue_condition(today), then=Value(OVERDUE)),
-        When(due_on=today, then=Value(DUE_TODAY)),
-    ]
-    for days, session_ids in groups.items():
-        for n in days:  # smallest first: the tightest milestone that applies wins
-            if n in thresholds:
-                whens.append(
-                    When(
-                        proposal__session_id__in=session_ids,
-                        due_on__gt=today,
-                        due_on__lte=thresholds[n],
-                        then=Value(due_in(n)),
-                    )
-                )
     horizon = max(thresholds.values(), default=today)
     section_in = Section.objects.filter(
         assignment=OuterRef("pk"),
@@ -104,7 +143,12 @@ def pending_deadline_rows(today: dt.date, result: ScanResult | None = None):
         Assignment.objects.filter(state__in=Assignment.OPEN_STATES, due_on__lte=horizon)
         # A co-handling unit is done once its section is in (submitted or accepted).
         .exclude(Q(role=Assignment.Role.CO) & Exists(section_in))
-        .annotate(milestone=Case(*whens, default=Value(""), output_field=CharField()))
+        .annotate(
+            milestone=_milestone(
+                today, groups, thresholds, "proposal__session_id",
+                Assignment.overdue_condition(today),
+            )
+        )
         .exclude(milestone="")
         .order_by()
         .values("pk", "unit_id", "due_on", "milestone")
@@ -118,6 +162,7 @@ def scan_deadlines(*, today: dt.date | None = None) -> ScanResult:
     result = ScanResult(today=today)
     with transaction.atomic():
         result.created = _insert_notices(pending_deadline_rows(today, result))
+        result.created += _insert_task_notices(pending_task_rows(today, result))
         if result.created > 0:
             queue_notice_emails()
     logger.info("deadline scan %s: %d notices created", today, result.created)
@@ -130,7 +175,8 @@ def _insert_notices(rows) -> int:
     The text is not stored: Notice.text renders it from the milestone and the proposal,
     which keeps the rows (and the scan) small."""
     already = Notice.objects.filter(
-        assignment=OuterRef("pk"), milestone=OuterRef("milestone"), due_on=OuterRef("due_on")
+        assignment=OuterRef("pk"), milestone=OuterRef("milestone"), due_on=OuterRef("due_on"),
+        task__isnull=True,
     )
     kind = Case(
         When(milestone=OVERDUE, then=Value(Notice.Kind.OVERDUE.value)),
@@ -142,18 +188,48 @@ def _insert_notices(rows) -> int:
         n_assignment=F("pk"), n_unit=F("unit_id"), n_due=F("due_on"),
         n_milestone=F("milestone"), n_kind=kind,
     )
+    return _insert_select(
+        select, ("assignment", "unit", "due_on", "milestone", "kind"),
+        ("n_assignment", "n_unit", "n_due", "n_milestone", "n_kind"),
+    )
+
+
+def _insert_task_notices(rows) -> int:
+    """As _insert_notices, for tasks: each reminder goes to the person holding the task."""
+    already = Notice.objects.filter(
+        task=OuterRef("pk"), milestone=OuterRef("milestone"), due_on=OuterRef("due_on")
+    )
+    kind = Case(
+        When(milestone=OVERDUE, then=Value(Notice.Kind.TASK_OVERDUE.value)),
+        When(milestone=DUE_TODAY, then=Value(Notice.Kind.TASK_DUE_TODAY.value)),
+        default=Value(Notice.Kind.TASK_DUE_SOON.value),
+        output_field=CharField(),
+    )
+    select = rows.exclude(Exists(already)).values(
+        n_task=F("pk"), n_assignment=F("assignment_id"), n_unit=F("assignment__unit_id"),
+        n_recipient=F("assignee_id"), n_due=F("due_on"), n_milestone=F("milestone"),
+        n_kind=kind,
+    )
+    return _insert_select(
+        select, ("task", "assignment", "unit", "recipient", "due_on", "milestone", "kind"),
+        ("n_task", "n_assignment", "n_unit", "n_recipient", "n_due", "n_milestone", "n_kind"),
+    )
+
+
+def _insert_select(select, fields: tuple[str, ...], aliases: tuple[str, ...]) -> int:
+    """INSERT INTO notices (fields, message, created_at) SELECT aliases FROM `select`,
+    skipping rows a concurrent scan has just written (ON CONFLICT DO NOTHING)."""
     sql, params = select.query.sql_with_params()
     meta, qn = Notice._meta, connection.ops.quote_name
     columns = ", ".join(
-        qn(meta.get_field(name).column)
-        for name in ("assignment", "unit", "due_on", "milestone", "kind", "message",
-                     "created_at")
+        qn(meta.get_field(name).column) for name in (*fields, "message", "created_at")
     )
+    picked = ", ".join(f"p.{alias}" for alias in aliases)
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     # "WHERE 1 = 1" keeps SQLite from reading ON CONFLICT as part of the SELECT.
     statement = (
         f"INSERT INTO {qn(meta.db_table)} ({columns}) "
-        f"SELECT p.n_assignment, p.n_unit, p.n_due, p.n_milestone, p.n_kind, %s, %s "
+        f"SELECT {picked}, %s, %s "
         f"FROM ({sql}) AS p WHERE 1 = 1 ON CONFLICT DO NOTHING"
     )
     with connection.cursor() as cursor:

@@ -20,6 +20,7 @@ from .models import (
     Proposal,
     ReassignmentRequest,
     Section,
+    Task,
     Unit,
 )
 from .validators import TextGuardMixin, WholeNumberField, valid_date_range
@@ -365,3 +366,81 @@ class ReassignmentRequestForm(TextGuardMixin, OnceTokenMixin, forms.ModelForm):
         self.fields["suggested_unit"].queryset = Unit.objects.filter(
             committee_id=assignment.unit.committee_id, is_active=True
         ).exclude(pk=assignment.unit_id)
+
+
+# --- Tasks inside a unit ---------------------------------------------------------------
+
+
+class AssigneeChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return obj.get_full_name() or obj.get_username()
+
+
+def _assignee_field(assignment: Assignment, label) -> AssigneeChoiceField:
+    return AssigneeChoiceField(
+        label=label,
+        queryset=access.task_assignees_for(assignment),
+        empty_label=gettext_lazy("（请选择）"),
+        error_messages={
+            "required": gettext_lazy("请选择承办人。"),
+            "invalid_choice": gettext_lazy("只能选择本单位的工作人员。"),
+        },
+    )
+
+
+class TaskForm(TextGuardMixin, OnceTokenMixin, forms.Form):
+    """A task for a named person of the unit. The service checks the rest (the person is
+    the unit's, the due date is not after the assignment's)."""
+
+    kind = forms.ChoiceField(
+        label=gettext_lazy("任务类型"),
+        choices=Task.Kind.choices,
+        error_messages={"required": gettext_lazy("请选择任务类型。")},
+    )
+    title = forms.CharField(
+        label=gettext_lazy("事项"),
+        max_length=200,
+        required=False,
+        help_text=gettext_lazy("类型为“其他”时必填；不填则用类型名称。"),
+    )
+    due_on = forms.DateField(
+        label=gettext_lazy("期限"),
+        widget=TypedDateInput,
+        error_messages={
+            "required": gettext_lazy("请填写任务期限。"),
+            "invalid": gettext_lazy("请填写有效日期，例如 2025-05-10。"),
+        },
+    )
+    note = forms.CharField(label=gettext_lazy("说明"), max_length=500, required=False)
+
+    def __init__(self, *args, assignment: Assignment, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"] = _assignee_field(assignment, gettext_lazy("承办人"))
+        self.order_fields(["kind", "title", "assignee", "due_on", "note"])
+        self.fields["due_on"].help_text = _("不晚于办理期限 %(due)s。") % {
+            "due": assignment.due_on.isoformat()}
+
+    def clean_due_on(self):
+        return valid_date_range(self.cleaned_data["due_on"], field_label=_("任务期限"))
+
+
+class TaskReassignForm(forms.Form):
+    def __init__(self, *args, assignment: Assignment, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"] = _assignee_field(assignment, gettext_lazy("转交给"))
+        self.fields["assignee"].empty_label = gettext_lazy("（转交给…）")
+
+
+class TaskCancelForm(TextGuardMixin, forms.Form):
+    cancel_reason = forms.CharField(
+        label=gettext_lazy("取消理由"),
+        max_length=500,
+        widget=forms.TextInput(attrs={"placeholder": gettext_lazy("取消理由（必填）")}),
+        error_messages={"required": gettext_lazy("取消任务时必须说明理由。")},
+    )
+
+    def clean_cancel_reason(self) -> str:
+        value = self.cleaned_data["cancel_reason"].strip()
+        if not value:
+            raise ValidationError(_("取消任务时必须说明理由。"))
+        return value

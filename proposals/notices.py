@@ -8,14 +8,14 @@ import datetime as dt
 
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jobs.outbox import enqueue
 
 from . import access
-from .models import Assignment, Membership, Notice, NoticeCursor, Unit
+from .models import Assignment, Membership, Notice, NoticeCursor, Task, Unit
 
 EMAIL_TASK = "proposals.notices_email"
 
@@ -38,12 +38,35 @@ def deadline_text(
         "what": what, "due": due, "days": days}
 
 
+def _day(day: dt.date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def _task_about(task: Task) -> str:
+    proposal = task.assignment.proposal
+    return _("第%(number)s号提案《%(title)s》的任务“%(task)s”") % {
+        "number": proposal.number, "title": proposal.title, "task": task.title}
+
+
+def task_deadline_text(*, task: Task, milestone: str, due_on: dt.date) -> str:
+    what, due = _task_about(task), _day(due_on)
+    if milestone == "overdue":
+        return _("%(what)s已过期（期限%(due)s），请尽快办理。") % {"what": what, "due": due}
+    if milestone == "due_today":
+        return _("%(what)s今天（%(due)s）到期。") % {"what": what, "due": due}
+    days = milestone.removeprefix("due_in_")
+    return _("%(what)s将于%(due)s到期，还有%(days)s个工作日。") % {
+        "what": what, "due": due, "days": days}
+
+
 def notices_visible_to(user) -> QuerySet[Notice]:
+    """A person sees their units' notices, except those meant for one colleague (a task's
+    hand-over and reminders), which only that colleague sees."""
     if not user.is_authenticated:
         return Notice.objects.none()
-    return Notice.objects.filter(unit__in=access.unit_ids_of(user)).select_related(
-        "unit", "assignment__proposal"
-    )
+    return Notice.objects.filter(
+        Q(recipient__isnull=True) | Q(recipient=user), unit__in=access.unit_ids_of(user)
+    ).select_related("unit", "assignment__proposal", "task__assignment__proposal")
 
 
 def unread_notice_count(user) -> int:
@@ -71,6 +94,26 @@ def notice_create(
     *, unit: Unit, kind: str, message: str, assignment: Assignment | None = None
 ) -> Notice:
     notice = Notice(unit=unit, kind=kind, message=message[:500], assignment=assignment)
+    notice.full_clean()
+    notice.save()
+    queue_notice_emails()
+    return notice
+
+
+def notify_task_assigned(*, task: Task, actor=None, previous=None) -> Notice:
+    """Tell the person who now holds `task` (same transaction as the hand-over)."""
+    by = (actor.get_full_name() or actor.get_username()) if actor else _("本单位")
+    if previous is None:
+        text = _("%(by)s交给您%(what)s，期限%(due)s。")
+    else:
+        text = _("%(by)s将%(what)s转交给您，期限%(due)s。")
+    text = text % {"by": by, "what": _task_about(task), "due": _day(task.due_on)}
+    if task.note:
+        text += _("说明：%(note)s") % {"note": task.note}
+    notice = Notice(
+        unit_id=task.assignment.unit_id, assignment_id=task.assignment_id, task=task,
+        recipient=task.assignee, kind=Notice.Kind.TASK_ASSIGNED, message=text[:500],
+    )
     notice.full_clean()
     notice.save()
     queue_notice_emails()
@@ -122,27 +165,46 @@ def _send_unit(unit_id: int, to: list[str], connection, now) -> int:
         notices = list(
             Notice.objects.select_for_update(skip_locked=True, of=("self",))
             .filter(unit_id=unit_id, emailed_at__isnull=True)
-            .select_related("assignment__proposal")
+            .select_related("assignment__proposal", "task__assignment__proposal", "recipient")
             .order_by("pk")
         )
         if not notices:
             return 0
-        count = 0
-        if to:
+        count = _send_personal([n for n in notices if n.recipient_id], connection)
+        notices_for_unit = [n for n in notices if not n.recipient_id]
+        if to and notices_for_unit:
             unit_name = Unit.objects.filter(pk=unit_id).values_list("name", flat=True).first()
-            lines = [f"{i}. {notice.text}" for i, notice in enumerate(notices, 1)]
-            body = "\n".join(
-                [_("%(unit)s：") % {"unit": unit_name}, "", *lines, "",
-                 _("请登录提案办理系统查看。")]
-            )
-            subject = _("提案办理提醒（%(n)d条）") % {"n": len(notices)}
-            EmailMessage(subject, body, to=to, connection=connection).send()
-            count = 1
+            _send_digest(unit_name, notices_for_unit, to, connection)
+            count += 1
         # A unit without a handler's address still has its notices in the bell.
         Notice.objects.filter(pk__in=[notice.pk for notice in notices]).update(
             emailed_at=now or timezone.now()
         )
         return count
+
+
+def _send_digest(addressee: str, notices: list[Notice], to: list[str], connection) -> None:
+    lines = [f"{i}. {notice.text}" for i, notice in enumerate(notices, 1)]
+    body = "\n".join(
+        [_("%(unit)s：") % {"unit": addressee}, "", *lines, "", _("请登录提案办理系统查看。")]
+    )
+    subject = _("提案办理提醒（%(n)d条）") % {"n": len(notices)}
+    EmailMessage(subject, body, to=to, connection=connection).send()
+
+
+def _send_personal(notices: list[Notice], connection) -> int:
+    """A person's own notices (their tasks) go to them alone, one e-mail each person."""
+    by_person: dict[int, list[Notice]] = {}
+    for notice in notices:
+        by_person.setdefault(notice.recipient_id, []).append(notice)
+    sent = 0
+    for mine in by_person.values():
+        person = mine[0].recipient
+        if person.email:
+            name = person.get_full_name() or person.get_username()
+            _send_digest(name, mine, [person.email], connection)
+            sent += 1
+    return sent
 
 
 def _about(assignment: Assignment) -> str:

@@ -5,7 +5,12 @@ import datetime as dt
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from . import access
+from .dates import MissingHolidayData, WorkingCalendar
 from .models import Assignment, Proposal, Session, Task, Unit
+
+# A task is 临期 within its session's reminder working days (the widest, when it has
+# several: the scan reminds from then on), or these when the session has none.
+TASK_DUE_SOON_WORKING_DAYS = 3
 
 
 def caseless(text: str) -> bool:
@@ -100,11 +105,56 @@ def reading_places(user, proposal_ids) -> dict[int, tuple[str, int]]:
 
 
 def open_tasks_of(user) -> QuerySet[Task]:
+    """The person's own open tasks, soonest due first."""
     if not user.is_authenticated:
         return Task.objects.none()
     return (
         Task.objects.filter(assignee=user, state=Task.State.OPEN)
         .exclude(assignment__state=Assignment.State.WITHDRAWN)
-        .select_related("assignment__proposal", "assignment__unit")
+        .select_related("assignment__proposal", "assignment__unit", "assignment__session")
         .order_by("due_on", "pk")
     )
+
+
+def overdue_tasks_watched_by(user, *, today: dt.date) -> QuerySet[Task]:
+    """Past-due tasks of the units the person administers (单位管理员), whoever holds them."""
+    if not user.is_authenticated:
+        return Task.objects.none()
+    return (
+        Task.objects.overdue(on=today)
+        .filter(assignment__unit__in=access.unit_admin_unit_ids(user))
+        .exclude(assignment__state=Assignment.State.WITHDRAWN)
+        .select_related("assignment__proposal", "assignment__unit", "assignee")
+        .order_by("due_on", "pk")
+    )
+
+
+def task_due_soon_days(session: Session) -> int:
+    days = [d for d in (session.reminder_working_days or []) if isinstance(d, int) and d > 0]
+    return max(days, default=TASK_DUE_SOON_WORKING_DAYS)
+
+
+def flag_tasks(tasks, *, today: dt.date, calendar: WorkingCalendar | None = None) -> list[Task]:
+    """Mark each task is_overdue (过期), is_due_soon (临期) and days_left. Tasks need
+    assignment__session loaded. Without the holiday data for the days ahead nothing is
+    marked 临期 rather than guessed (the pages warn about the missing year)."""
+    tasks = list(tasks)
+    calendar = calendar or WorkingCalendar()
+    horizons: dict[int, dt.date | None] = {}
+    for task in tasks:
+        session = task.assignment.session
+        if session.pk not in horizons:
+            try:
+                horizons[session.pk] = calendar.add_working_days(
+                    today, task_due_soon_days(session)
+                )
+            except MissingHolidayData:
+                horizons[session.pk] = None
+        horizon = horizons[session.pk]
+        task.is_overdue = task.is_overdue_on(today)
+        task.is_due_soon = (
+            task.is_open and not task.is_overdue and horizon is not None and task.due_on <= horizon
+        )
+        task.days_left = (task.due_on - today).days
+        task.days_overdue = -task.days_left
+    return tasks

@@ -43,6 +43,12 @@ urlpatterns = [
         unit.section_return,
         name="section_return",
     ),
+    path("work/<int:pk>/tasks/new/", unit.task_create, name="task_create"),
+    path("work/<int:pk>/tasks/<int:task_pk>/done/", unit.task_done, name="task_done"),
+    path("work/<int:pk>/tasks/<int:task_pk>/cancel/", unit.task_cancel, name="task_cancel"),
+    path(
+        "work/<int:pk>/tasks/<int:task_pk>/reassign/", unit.task_reassign, name="task_reassign"
+    ),
     path("work/<int:pk>/extension/", unit.extension_request, name="extension_request"),
     path("work/<int:pk>/reassignment/", unit.reassignment_request, name="reassignment_request"),
 ]

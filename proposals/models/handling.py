@@ -173,14 +173,21 @@ class Assignment(models.Model):
         return self.role in self.ANSWERING_ROLES
 
 
+class TaskQuerySet(models.QuerySet):
+    def overdue(self, *, on) -> "TaskQuerySet":
+        """Open tasks past their due date on the day `on` (过期): the one definition, also
+        as Task.overdue_condition and Task.is_overdue_on."""
+        return self.filter(Task.overdue_condition(on))
+
+
 class Task(models.Model):
-    """A piece of work inside a unit on an assignment, given to one handler."""
+    """A piece of work inside a unit on an assignment, given to one person of the unit."""
 
     class Kind(models.TextChoices):
-        CONTACT = "contact", _("沟通协商")
-        SECTION = "section", _("撰写协办意见")
-        REPLY = "reply", _("起草答复")
-        REVIEW = "review", _("审核")
+        CONTACT = "contact", _("联系提案人")
+        OPINION = "opinion", _("起草本单位意见")
+        REPLY = "reply", _("起草答复函")
+        SURVEY = "survey", _("实地调研")
         OTHER = "other", _("其他")
 
     class State(models.TextChoices):
@@ -197,9 +204,11 @@ class Task(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("承办人"), **_user_fk
     )
     due_on = models.DateField(_("期限"), db_index=True)
+    note = models.CharField(_("说明"), max_length=500, blank=True)
     state = models.CharField(
         _("状态"), max_length=20, choices=State.choices, default=State.OPEN, db_index=True
     )
+    cancel_reason = models.CharField(_("取消理由"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     done_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
     created_by = models.ForeignKey(
@@ -207,13 +216,42 @@ class Task(models.Model):
     )
     history = HistoricalRecords()
 
+    objects = TaskQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("办理任务")
         verbose_name_plural = _("办理任务")
         ordering = ["due_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(state="cancelled") | ~Q(cancel_reason=""),
+                name="task_cancelled_has_reason",
+                violation_error_message=_("取消任务时必须说明理由"),
+            ),
+        ]
+        indexes = [
+            # A person's open tasks by due date (the home page) and the daily scan.
+            models.Index(
+                fields=["assignee", "due_on"],
+                condition=Q(state="open"),
+                name="task_open_by_assignee",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def is_open(self) -> bool:
+        return self.state == self.State.OPEN
+
+    @classmethod
+    def overdue_condition(cls, day, prefix: str = "") -> Q:
+        return Q(**{f"{prefix}state": cls.State.OPEN, f"{prefix}due_on__lt": day})
+
+    def is_overdue_on(self, day) -> bool:
+        """Open and past its due date on `day` (the 过期 flag)."""
+        return self.is_open and self.due_on < day
 
 
 class ContactRecord(models.Model):

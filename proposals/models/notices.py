@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .handling import Assignment
+from .handling import Assignment, Task
 from .org import Unit
 
 
@@ -25,8 +25,13 @@ class Notice(models.Model):
         REPLY_SUBMITTED = "reply_submitted", _("答复待签发")
         REPLY_RETURNED = "reply_returned", _("答复被退回")
         FEEDBACK_UNSATISFIED = "feedback_unsatisfied", _("提案人不满意")
+        TASK_ASSIGNED = "task_assigned", _("新任务")
+        TASK_DUE_SOON = "task_due_soon", _("任务临期")
+        TASK_DUE_TODAY = "task_due_today", _("任务今日到期")
+        TASK_OVERDUE = "task_overdue", _("任务过期")
 
     DEADLINE_KINDS = (Kind.DUE_SOON, Kind.DUE_TODAY, Kind.OVERDUE)
+    TASK_DEADLINE_KINDS = (Kind.TASK_DUE_SOON, Kind.TASK_DUE_TODAY, Kind.TASK_OVERDUE)
 
     # Indexed by notice_unit_recent (unit, -id); fewer indexes keep the daily inserts fast.
     unit = models.ForeignKey(
@@ -44,6 +49,24 @@ class Notice(models.Model):
         related_name="notices",
         verbose_name=_("交办"),
     )
+    # Notices about a task: its reminders and hand-overs. They go to one person of the
+    # unit (recipient), not to the whole unit.
+    task = models.ForeignKey(
+        Task,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="notices",
+        verbose_name=_("任务"),
+    )
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("接收人"),
+    )
     kind = models.CharField(_("类型"), max_length=30, choices=Kind.choices)
     # For deadline reminders: the milestone, e.g. "due_in_7", "due_today", "overdue".
     milestone = models.CharField(_("节点"), max_length=20, blank=True)
@@ -60,8 +83,13 @@ class Notice(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["assignment", "milestone", "due_on"],
-                condition=~Q(milestone=""),
+                condition=~Q(milestone="") & Q(task__isnull=True),
                 name="notice_once_per_assignment_milestone",
+            ),
+            models.UniqueConstraint(
+                fields=["task", "milestone", "due_on"],
+                condition=~Q(milestone="") & Q(task__isnull=False),
+                name="notice_once_per_task_milestone",
             ),
         ]
         indexes = [
@@ -79,8 +107,11 @@ class Notice(models.Model):
         """What the notice says (select_related("assignment__proposal") for lists)."""
         if self.message or not self.milestone:
             return self.message
-        from ..notices import deadline_text
+        from ..notices import deadline_text, task_deadline_text
 
+        if self.task_id:
+            return task_deadline_text(task=self.task, milestone=self.milestone,
+                                      due_on=self.due_on)
         proposal = self.assignment.proposal
         return deadline_text(
             milestone=self.milestone,

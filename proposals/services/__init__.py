@@ -34,7 +34,14 @@ from .sections import (
     section_save,
     section_submit,
 )
-from .tasks import contact_record_create, task_create, task_set_state
+from .tasks import (
+    contact_record_create,
+    task_cancel,
+    task_create,
+    task_finish,
+    task_reassign,
+    task_set_state,
+)
 
 __all__ = [
     "ConflictError",
@@ -66,6 +73,9 @@ __all__ = [
     "section_return",
     "section_save",
     "section_submit",
+    "task_cancel",
     "task_create",
+    "task_finish",
+    "task_reassign",
     "task_set_state",
 ]

@@ -13,6 +13,7 @@ from proposals.models import (
     Proposal,
     ReassignmentRequest,
     Section,
+    Task,
 )
 
 from .factories import (
@@ -58,6 +59,10 @@ class Scenario:
     other_proposal: Proposal
     other_assignment: Assignment
     other_section: Section
+    lead_task: Task
+    signer_task: Task
+    co_task: Task
+    other_task: Task
 
 
 def _member(username, unit, role=Membership.Role.HANDLER, first_name=""):
@@ -91,6 +96,9 @@ def build_scenario() -> Scenario:
         "co2": _member("co2", co2_unit),
         "stranger": _member("stranger", idle_unit),
         "signer": _member("signer", lead_unit, Membership.Role.SIGNER, first_name="马盈"),
+        "lead_admin": _member(
+            "lead_admin", lead_unit, Membership.Role.UNIT_ADMIN, first_name="市场监管局管理员"
+        ),
         "other_handler": _member("other_handler", other_unit),
     }
 
@@ -147,7 +155,24 @@ def build_scenario() -> Scenario:
         ),
         state=Section.State.SUBMITTED,
     )
+    # Tasks inside the units (created as rows: the scenario's day is before their due dates).
+    def task(assignment, assignee, title, due_on, kind=Task.Kind.OTHER):
+        return Task.objects.create(
+            assignment=assignment, kind=kind, title=title, assignee=assignee, due_on=due_on,
+            created_by=users["lead_admin"] if assignment == lead else assignee,
+        )
+
+    lead_task = task(lead, users["lead"], "电话联系王波委员", dt.date(2025, 4, 10),
+                     Task.Kind.CONTACT)
+    signer_task = task(lead, users["signer"], "审阅本单位意见", dt.date(2025, 4, 15))
+    co_task = task(co, users["co"], "起草科技局意见", dt.date(2025, 4, 20), Task.Kind.OPINION)
+    other_task = task(other_assignment, users["other_handler"], "徐州的任务",
+                      dt.date(2025, 4, 20))
     return Scenario(
+        lead_task=lead_task,
+        signer_task=signer_task,
+        co_task=co_task,
+        other_task=other_task,
         committee=committee,
         session=session,
         other_session=other_session,

@@ -23,9 +23,11 @@ from proposals.models import (
     Assignment,
     ContactRecord,
     ExtensionRequest,
+    Notice,
     Proposal,
     ReassignmentRequest,
     Section,
+    Task,
 )
 
 from .scenario import build_scenario
@@ -68,6 +70,15 @@ def extension_data(s):
 
 def reassignment_data(s):
     return {"reason": "不属于本单位职能。", "suggested_unit": s.idle_unit.pk}
+
+
+def task_data(s, assignee="signer"):
+    return {"kind": "contact", "title": "", "assignee": s.users[assignee].pk,
+            "due_on": "2025-04-20", "note": "请先电话联系。"}
+
+
+def reassign_data(s, assignee="signer"):
+    return {"assignee": s.users[assignee].pk}
 
 
 NONE = lambda s: {}  # noqa: E731
@@ -186,6 +197,53 @@ MATRIX = [
     ("section_return", "guess: co unit returns its own",
         lambda s: u("section_return", s.co.pk, s.co_section.pk), "POST",
         lambda s: {"reason": "x"}, (302, 403, 404, 404, 403, 404, 404)),
+    # --- Tasks inside a unit: only the unit's people know them (clerks too get 404 on a
+    # task); the unit admin and handlers give out, hand over and cancel; the holder (here
+    # the signer's own task) marks done.
+    ("task_create", "form", lambda s: u("task_create", s.lead.pk), "GET", NONE,
+        (302, 403, 404, 200, 404, 404, 403)),
+    ("task_create", "create", lambda s: u("task_create", s.lead.pk), "POST", task_data,
+        (302, 403, 404, 302, 404, 404, 403)),
+    ("task_create", "refused: a person of another unit",
+        lambda s: u("task_create", s.lead.pk), "POST", lambda s: task_data(s, "co"),
+        (302, 403, 404, 400, 404, 404, 403)),
+    ("task_create", "co unit's own", lambda s: u("task_create", s.co.pk), "GET", NONE,
+        (302, 403, 404, 404, 200, 404, 404)),
+    ("task_done", "GET", lambda s: u("task_done", s.lead.pk, s.lead_task.pk), "GET", NONE,
+        (302, 405, 405, 405, 405, 405, 405)),
+    ("task_done", "handler's task", lambda s: u("task_done", s.lead.pk, s.lead_task.pk),
+        "POST", NONE, (302, 404, 404, 302, 404, 404, 403)),
+    ("task_done", "signer's own task",
+        lambda s: u("task_done", s.lead.pk, s.signer_task.pk), "POST", NONE,
+        (302, 404, 404, 302, 404, 404, 302)),
+    ("task_done", "guess: lead's task under the co assignment",
+        lambda s: u("task_done", s.co.pk, s.lead_task.pk), "POST", NONE,
+        (302, 404, 404, 404, 404, 404, 404)),
+    ("task_done", "guess: other committee's task",
+        lambda s: u("task_done", s.other_assignment.pk, s.other_task.pk), "POST", NONE,
+        (302, 404, 404, 404, 404, 404, 404)),
+    ("task_cancel", "GET", lambda s: u("task_cancel", s.lead.pk, s.lead_task.pk), "GET",
+        NONE, (302, 405, 405, 405, 405, 405, 405)),
+    ("task_cancel", "cancel", lambda s: u("task_cancel", s.lead.pk, s.lead_task.pk), "POST",
+        lambda s: {"cancel_reason": "委员已书面答复，无需再联系。"},
+        (302, 404, 404, 302, 404, 404, 403)),
+    ("task_cancel", "refused: no reason",
+        lambda s: u("task_cancel", s.lead.pk, s.lead_task.pk), "POST",
+        lambda s: {"cancel_reason": "  "}, (302, 404, 404, 400, 404, 404, 403)),
+    ("task_cancel", "guess: co unit's task",
+        lambda s: u("task_cancel", s.co.pk, s.co_task.pk), "POST",
+        lambda s: {"cancel_reason": "x"}, (302, 404, 404, 404, 302, 404, 404)),
+    ("task_reassign", "GET", lambda s: u("task_reassign", s.lead.pk, s.lead_task.pk), "GET",
+        NONE, (302, 405, 405, 405, 405, 405, 405)),
+    ("task_reassign", "to a colleague",
+        lambda s: u("task_reassign", s.lead.pk, s.lead_task.pk), "POST", reassign_data,
+        (302, 404, 404, 302, 404, 404, 403)),
+    ("task_reassign", "refused: to a person of another unit",
+        lambda s: u("task_reassign", s.lead.pk, s.lead_task.pk), "POST",
+        lambda s: reassign_data(s, "co"), (302, 404, 404, 400, 404, 404, 403)),
+    ("task_reassign", "guess: other committee's task",
+        lambda s: u("task_reassign", s.other_assignment.pk, s.other_task.pk), "POST",
+        lambda s: reassign_data(s, "other_handler"), (302, 404, 404, 404, 404, 404, 404)),
     ("extension_request", "form", lambda s: u("extension_request", s.lead.pk), "GET", NONE,
         (302, 403, 404, 200, 404, 404, 403)),
     ("extension_request", "create", lambda s: u("extension_request", s.lead.pk), "POST",
@@ -210,7 +268,8 @@ def scenario():
 
 
 def _counts() -> dict:
-    models = (Proposal, Assignment, Section, ContactRecord, ExtensionRequest, ReassignmentRequest)
+    models = (Proposal, Assignment, Section, ContactRecord, ExtensionRequest, ReassignmentRequest,
+              Task, Notice)
     return {m.__name__: m.objects.count() for m in models}
 
 
@@ -220,6 +279,7 @@ def _states(s) -> dict:
         "sections": list(Section.objects.order_by("pk").values_list("state", "version")),
         "requests": list(ExtensionRequest.objects.values_list("state", flat=True))
         + list(ReassignmentRequest.objects.values_list("state", flat=True)),
+        "tasks": list(Task.objects.order_by("pk").values_list("state", "assignee_id")),
     }
 
 
@@ -275,6 +335,9 @@ GET_PAGES_WITH_FORMS = [
     ("lead", lambda s: u("assignment_detail", s.lead.pk)),
     ("lead", lambda s: u("contact_create", s.lead.pk)),
     ("lead", lambda s: u("section_edit", s.lead.pk, s.lead_draft.pk)),
+    ("lead", lambda s: u("task_create", s.lead.pk)),
+    ("lead", lambda s: reverse("home")),
+    ("lead_admin", lambda s: u("assignment_detail", s.lead.pk)),
     ("co", lambda s: u("section_create", s.co.pk)),
     ("co", lambda s: u("extension_request", s.co.pk)),
     ("co", lambda s: u("reassignment_request", s.co.pk)),

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from .. import access, selectors
+from ..dates import WorkingCalendar
 from ..models import Assignment
 
 DUE_SOON_DAYS = 7
@@ -38,6 +39,7 @@ def home(request: HttpRequest) -> HttpResponse:
         due_soon=Count("pk", filter=Q(due_on__gte=today, due_on__lte=soon)),
     )
     assignments = list(open_work[:WORK_LIST_ROWS])
+    calendar = WorkingCalendar()  # one holiday table for both task lists
     for a in assignments:
         a.is_overdue = a.is_overdue_on(today)
         a.is_due_soon = not a.is_overdue and a.due_on <= soon
@@ -48,7 +50,15 @@ def home(request: HttpRequest) -> HttpResponse:
         "units": units,
         "assignments": assignments,
         "open_total": totals["total"],
-        "tasks": selectors.open_tasks_of(user)[:50],
+        "tasks": selectors.flag_tasks(
+            selectors.open_tasks_of(user)[:WORK_LIST_ROWS], today=today, calendar=calendar
+        ),
+        "late_unit_tasks": selectors.flag_tasks(
+            selectors.overdue_tasks_watched_by(user, today=today)
+            .select_related("assignment__session")[:WORK_LIST_ROWS],
+            today=today,
+            calendar=calendar,
+        ),
         "is_clerk": access.is_clerk(user),
         "overdue_count": totals["overdue"],
         "due_soon_count": totals["due_soon"],

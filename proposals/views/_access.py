@@ -11,7 +11,7 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 
 from .. import access
-from ..models import Assignment, Proposal, Section
+from ..models import Assignment, Proposal, Section, Task
 
 
 def require_clerk(request: HttpRequest) -> None:
@@ -85,3 +85,27 @@ def get_section_for_unit(
     ):
         raise PermissionDenied
     return section
+
+
+def get_task_for_unit(
+    request: HttpRequest, pk: int, task_pk: int, *, manage: bool = False, finish: bool = False
+) -> Task:
+    """A task of the assignment `pk`, seen only by the unit's own people (everyone else,
+    the committee's clerks too, 404).
+
+    manage: the person gives out, hands over or cancels the unit's tasks (unit admin or
+    handler). finish: the person holds the task or manages the unit's tasks.
+    """
+    task = get_object_or_404(
+        access.tasks_visible_to(request.user).select_related(
+            "assignment__proposal__session__committee", "assignment__proposal__lead_proposer",
+            "assignment__unit", "assignment__session", "assignee",
+        ),
+        pk=task_pk,
+        assignment_id=pk,
+    )
+    if manage and not access.can_manage_tasks(request.user, task.assignment):
+        raise PermissionDenied
+    if finish and not access.can_finish_task(request.user, task):
+        raise PermissionDenied
+    return task

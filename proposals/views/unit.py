@@ -6,10 +6,11 @@ person's unit's, 403 when they may see it but not do this), see _access.py.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -23,11 +24,15 @@ from ..forms import (
     ReassignmentRequestForm,
     SectionForm,
     SectionReturnForm,
+    TaskCancelForm,
+    TaskForm,
+    TaskReassignForm,
     apply_errors,
 )
 from ..models import Assignment, Section
+from ..selectors import flag_tasks
 from ..services import ConflictError
-from ._access import get_assignment_for_unit, get_section_for_unit
+from ._access import get_assignment_for_unit, get_section_for_unit, get_task_for_unit
 from ._panels import Panel, build_panels
 
 SECTION_FIELDS = {"paragraphs": "body"}
@@ -63,13 +68,60 @@ def _assignment_context(request: HttpRequest, assignment: Assignment, **extra) -
             "suggested_unit"
         ),
         "return_forms": {},
+        "task_forms": {},
         "panels": build_panels(ASSIGNMENT_PANELS, request, assignment),
     }
     context.update(extra)
     bound = context["return_forms"]
     for s in other_sections:
         s.return_form = bound.get(s.pk) or SectionReturnForm(auto_id=f"id_return_{s.pk}_%s")
+    context.update(_tasks_context(request, assignment, context))
     return context
+
+
+def _tasks_context(request: HttpRequest, assignment: Assignment, context: dict) -> dict:
+    """The unit's tasks on this assignment, who holds what, and the forms to act on them."""
+    user = request.user
+    today = timezone.localdate()
+    tasks = flag_tasks(
+        assignment.tasks.select_related("assignee", "created_by", "assignment__session"),
+        today=today,
+    )
+    can_manage = access.can_manage_tasks(user, assignment)
+    bound = context["task_forms"]
+    people = None
+    if can_manage and any(task.is_open for task in tasks):
+        # One list of the unit's people for every task's hand-over select, not one query
+        # per task.
+        people = TaskReassignForm(assignment=assignment).fields["assignee"].choices
+        people = list(people)
+    holders: dict[int, dict] = {}
+    for task in tasks:
+        task.can_finish = task.is_open and access.can_finish_task(user, task, manages=can_manage)
+        if task.is_open:
+            held = holders.setdefault(
+                task.assignee_id, {"person": task.assignee, "open": 0, "overdue": 0}
+            )
+            held["open"] += 1
+            held["overdue"] += task.is_overdue
+        if can_manage and task.is_open:
+            task.reassign_form = bound.get(("reassign", task.pk)) or TaskReassignForm(
+                assignment=assignment, auto_id=f"id_reassign_{task.pk}_%s"
+            )
+            task.reassign_form.fields["assignee"].choices = people
+            task.cancel_form = bound.get(("cancel", task.pk)) or TaskCancelForm(
+                auto_id=f"id_cancel_{task.pk}_%s"
+            )
+    task_form = context.get("task_form")
+    if task_form is None and can_manage and assignment.is_open:
+        task_form = TaskForm(assignment=assignment, auto_id="id_task_%s")
+    return {
+        "tasks": tasks,
+        "task_holders": sorted(holders.values(), key=lambda h: -h["open"]),
+        "can_manage_tasks": can_manage,
+        "task_form": task_form,
+        "today": today,
+    }
 
 
 @login_required
@@ -343,3 +395,117 @@ def reassignment_request(request: HttpRequest, pk: int) -> HttpResponse:
         },
         status=400 if form.is_bound else 200,
     )
+
+
+# --- Tasks inside the unit ---------------------------------------------------------------
+
+
+@login_required
+def task_create(request: HttpRequest, pk: int) -> HttpResponse:
+    assignment = get_assignment_for_unit(request, pk)
+    if not access.can_manage_tasks(request.user, assignment):
+        raise PermissionDenied
+    form = TaskForm(request.POST or None, assignment=assignment, auto_id="id_task_%s")
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            with _once.guard(data["form_token"]) as fresh:
+                if not fresh:
+                    messages.info(request, DUPLICATE)
+                    return _back(assignment)
+                task = services.task_create(
+                    assignment=assignment,
+                    kind=data["kind"],
+                    title=data["title"],
+                    assignee=data["assignee"],
+                    due_on=data["due_on"],
+                    note=data["note"],
+                    actor=request.user,
+                )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("已把任务“%(task)s”交给%(name)s。")
+                % {"task": task.title, "name": _person(task.assignee)},
+            )
+            return _back(assignment)
+    return render(
+        request,
+        "proposals/unit/task_form.html",
+        {"assignment": assignment, "proposal": assignment.proposal, "form": form},
+        status=400 if form.is_bound else 200,
+    )
+
+
+def _person(user) -> str:
+    return user.get_full_name() or user.get_username()
+
+
+def _task_refused(request, assignment, key, form) -> HttpResponse:
+    messages.error(request, _("未能办理，请查看任务列表中标出的问题。"))
+    context = _assignment_context(request, assignment, task_forms={key: form})
+    return render(request, "proposals/unit/assignment_detail.html", context, status=400)
+
+
+@login_required
+@require_POST
+def task_done(request: HttpRequest, pk: int, task_pk: int) -> HttpResponse:
+    task = get_task_for_unit(request, pk, task_pk, finish=True)
+    try:
+        services.task_finish(task=task, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+        return redirect("proposals:assignment_detail", pk=pk)
+    messages.success(request, _("任务“%(task)s”已完成。") % {"task": task.title})
+    return _back_from_task(request, pk)
+
+
+def _back_from_task(request: HttpRequest, pk: int) -> HttpResponse:
+    """Back to where the button was: the home page's task list or the assignment."""
+    if request.POST.get("next") == "home":
+        return redirect("home")
+    return redirect("proposals:assignment_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def task_cancel(request: HttpRequest, pk: int, task_pk: int) -> HttpResponse:
+    task = get_task_for_unit(request, pk, task_pk, manage=True)
+    form = TaskCancelForm(request.POST, auto_id=f"id_cancel_{task.pk}_%s")
+    if form.is_valid():
+        try:
+            services.task_cancel(
+                task=task, reason=form.cleaned_data["cancel_reason"], actor=request.user
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("任务“%(task)s”已取消。") % {"task": task.title})
+            return redirect("proposals:assignment_detail", pk=pk)
+    return _task_refused(request, task.assignment, ("cancel", task.pk), form)
+
+
+@login_required
+@require_POST
+def task_reassign(request: HttpRequest, pk: int, task_pk: int) -> HttpResponse:
+    task = get_task_for_unit(request, pk, task_pk, manage=True)
+    form = TaskReassignForm(
+        request.POST, assignment=task.assignment, auto_id=f"id_reassign_{task.pk}_%s"
+    )
+    if form.is_valid():
+        try:
+            services.task_reassign(
+                task=task, assignee=form.cleaned_data["assignee"], actor=request.user
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("任务“%(task)s”已转交给%(name)s。")
+                % {"task": task.title, "name": _person(form.cleaned_data["assignee"])},
+            )
+            return redirect("proposals:assignment_detail", pk=pk)
+    return _task_refused(request, task.assignment, ("reassign", task.pk), form)

@@ -31,6 +31,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from demo.tasks import load_demo_tasks
 from proposals import services
 from proposals.dates import MissingHolidayData, WorkingCalendar, add_months
 from proposals.deadlines import scan_deadlines
@@ -263,6 +264,8 @@ class Command(BaseCommand):
             self._plan(item, letter)
         self._plan_scans()
         self._replay()
+        if data.get("story_extras", True):  # the tasks of 连云港's units (demo/tasks.py)
+            load_demo_tasks(units=self.units, users=self.users, days=self.days)
         # Today's scan runs on the real clock, as the daily job would this morning.
         self._scan(self.today)
         self._check(todo)
