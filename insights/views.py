@@ -88,11 +88,12 @@ OVERDUE_ON_PAGE = 100
 @login_required
 @require_GET
 def dashboard(request: HttpRequest, session_id: int | None = None) -> HttpResponse:
-    if session_id is None and not access.sessions_visible_to(request.user).exists() and (
-        access.oversees_committees(request.user)
-    ):
-        return redirect("insights:province")  # a province's staff: the committees below
-    board, own_units = _board(request, session_id, overdue_limit=OVERDUE_ON_PAGE)
+    try:
+        board, own_units = _board(request, session_id, overdue_limit=OVERDUE_ON_PAGE)
+    except Http404:
+        if session_id is None and access.oversees_committees(request.user):
+            return redirect("insights:province")  # a province's staff: the committees below
+        raise
     session = board.session
     unit_choices = (
         own_units

@@ -252,6 +252,20 @@ def can_decide_section(user, *, assignment: Assignment, section: Section) -> boo
     )
 
 
+def menu_roles(user) -> tuple[bool, bool]:
+    """(is a clerk, oversees committees below) in one query, for the menu on every page."""
+    if not user.is_authenticated:
+        return False, False
+    rows = CommitteeRole.objects.filter(user=user).annotate(
+        has_children=Exists(Committee.objects.filter(parent_id=OuterRef("committee_id")))
+    ).values_list("role", "reads_descendants", "has_children")
+    clerk, oversees = user.is_superuser, False
+    for role, reads_descendants, has_children in rows:
+        clerk = clerk or role in MANAGING_ROLES
+        oversees = oversees or (reads_descendants and has_children)
+    return clerk, oversees
+
+
 def oversees_committees(user) -> bool:
     """Whether the person may read committees below their own (the province page): one
     query, for the menu."""

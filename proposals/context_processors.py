@@ -24,7 +24,8 @@ def navigation(request: HttpRequest) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
+    roles = SimpleLazyObject(lambda: access.menu_roles(user))
     return {
-        "nav_is_clerk": SimpleLazyObject(lambda: access.is_clerk(user)),
-        "nav_oversees": SimpleLazyObject(lambda: access.oversees_committees(user)),
+        "nav_is_clerk": SimpleLazyObject(lambda: roles[0]),
+        "nav_oversees": SimpleLazyObject(lambda: roles[1]),
     }
