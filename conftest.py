@@ -65,14 +65,9 @@ def _migration_data_for_transactional_tests(request):
     if _is_transactional(request):
         request.getfixturevalue("django_db_setup")
         with request.getfixturevalue("django_db_blocker").unblock():
-            from proposals.models import CalendarYear
-            from proposals.services import holidays_replace_year, package_days, package_years
+            from proposals.services import holidays_seed_missing_years
 
-            if not CalendarYear.objects.exists():
-                for year in package_years():
-                    holidays_replace_year(
-                        year=year, days=package_days(year), source="chinese_calendar"
-                    )
+            holidays_seed_missing_years()
     yield
 
 

@@ -333,14 +333,10 @@ def crawl(request, django_db_setup, django_db_blocker, live_server, browser,
 
 
 def _seed_holidays() -> None:
-    # As conftest._migration_data_for_transactional_tests: an earlier transactional test
-    # flushed the calendar that the data migration seeded.
-    from proposals.models import CalendarYear
-    from proposals.services import holidays_replace_year, package_days, package_years
+    # An earlier transactional test flushed the calendar that the data migration seeded.
+    from proposals.services import holidays_seed_missing_years
 
-    if not CalendarYear.objects.exists():
-        for year in package_years():
-            holidays_replace_year(year=year, days=package_days(year), source="chinese_calendar")
+    holidays_seed_missing_years()
 
 
 def summary(reports: dict[str, RoleReport]) -> list[str]:

@@ -44,15 +44,11 @@ def _row_counts() -> dict[str, int]:
 
 
 def _ensure_holidays() -> None:
-    """The holiday years the data migration seeds. In the full suite on PostgreSQL a test
-    before these left 2026 missing (not found yet; see the stop-13 note), and a transactional
-    test's flush removes them all; the demo must not depend on what ran before it."""
-    from proposals.models import CalendarYear
-    from proposals.services import holidays_replace_year, package_days, package_years
+    """The holiday years the data migration seeds: the demo must not depend on what ran
+    before it (a transactional test's flush removes them all)."""
+    from proposals.services import holidays_seed_missing_years
 
-    have = set(CalendarYear.objects.values_list("year", flat=True))
-    for year in sorted(set(package_years()) - have):
-        holidays_replace_year(year=year, days=package_days(year), source="chinese_calendar")
+    holidays_seed_missing_years()
 
 
 def _load(today: dt.date) -> str:

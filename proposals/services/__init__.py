@@ -11,7 +11,12 @@ from .assignments import (
     assignment_withdraw,
     proposal_assign,
 )
-from .calendar import holidays_replace_year, package_days, package_years
+from .calendar import (
+    holidays_replace_year,
+    holidays_seed_missing_years,
+    package_days,
+    package_years,
+)
 from .proposals import (
     proposal_accept,
     proposal_merge,
@@ -58,6 +63,7 @@ __all__ = [
     "extension_request_create",
     "extension_request_decide",
     "holidays_replace_year",
+    "holidays_seed_missing_years",
     "package_days",
     "package_years",
     "proposal_accept",

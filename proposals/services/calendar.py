@@ -54,3 +54,16 @@ def package_years() -> list[int]:
     from chinese_calendar.constants import holidays
 
     return sorted({d.year for d in holidays})
+
+
+def holidays_seed_missing_years() -> list[int]:
+    """Load each year the chinese_calendar package knows and the database lacks (what the
+    data migration seeds; a test database flushed by a transactional test, or a year a
+    test removed, gets it back). Returns the years loaded."""
+    from proposals.models import CalendarYear
+
+    have = set(CalendarYear.objects.values_list("year", flat=True))
+    missing = [year for year in package_years() if year not in have]
+    for year in missing:
+        holidays_replace_year(year=year, days=package_days(year), source="chinese_calendar")
+    return missing

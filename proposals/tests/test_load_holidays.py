@@ -74,3 +74,16 @@ def test_it_reloads_a_year_from_chinese_calendar():
 def test_it_asks_for_a_file_when_chinese_calendar_lacks_the_year():
     with pytest.raises(CommandError, match="--file"):
         call_command("load_holidays", "--year", "2099")
+
+
+@pytest.mark.django_db
+def test_it_seeds_only_the_years_that_are_missing():
+    from proposals.models import CalendarYear
+    from proposals.services import holidays_seed_missing_years, package_years
+
+    assert holidays_seed_missing_years() == []  # the data migration seeded them all
+    CalendarYear.objects.filter(year=2026).delete()
+    kept = CalendarYear.objects.get(year=2025)
+    assert holidays_seed_missing_years() == [2026]
+    assert set(CalendarYear.objects.values_list("year", flat=True)) == set(package_years())
+    assert CalendarYear.objects.get(year=2025).pk == kept.pk  # the others untouched
