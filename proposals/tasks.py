@@ -16,7 +16,7 @@ def scan_deadlines(today: str | None = None) -> dict:
     day = dt.date.fromisoformat(today) if today else None
     result = deadlines.scan_deadlines(today=day)
     return {"today": result.today.isoformat(), "created": result.created,
-            "warnings": result.warnings}
+            "warnings": result.warnings, "steps": result.steps}
 
 
 @shared_task(name="proposals.notices_email", **TASK_OPTIONS)

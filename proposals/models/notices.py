@@ -25,6 +25,10 @@ class Notice(models.Model):
         REPLY_SUBMITTED = "reply_submitted", _("答复待签发")
         REPLY_RETURNED = "reply_returned", _("答复被退回")
         FEEDBACK_UNSATISFIED = "feedback_unsatisfied", _("提案人不满意")
+        COUNTERSIGN_REQUESTED = "countersign_requested", _("待会签")
+        COUNTERSIGN_CONFIRMED = "countersign_confirmed", _("协办单位已会签")
+        COUNTERSIGN_RETURNED = "countersign_returned", _("协办单位退回会签")
+        COUNTERSIGN_LAPSED = "countersign_lapsed", _("会签逾期视为同意")
 
     DEADLINE_KINDS = (Kind.DUE_SOON, Kind.DUE_TODAY, Kind.OVERDUE)
 
