@@ -51,6 +51,8 @@ class Countersign(models.Model):
         Assignment, on_delete=models.PROTECT, related_name="countersigns",
         verbose_name=_("协办交办"),
     )
+    # The submission for review that asked (1, 2, ...): each one asks afresh.
+    round = models.PositiveSmallIntegerField(_("送审轮次"), default=1)
     state = models.CharField(
         _("状态"), max_length=20, choices=CountersignState.choices,
         default=CountersignState.PENDING, db_index=True,

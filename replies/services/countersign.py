@@ -92,11 +92,12 @@ def countersigns_request(*, reply: Reply, actor=None, today: dt.date | None = No
         return []
     today = today or timezone.localdate()
     due_on = _due_on(session, today)
+    last = reply.countersigns.order_by("-round").values_list("round", flat=True).first()
     created = []
     for assignment in units_to_countersign(reply):
         countersign = Countersign(
             reply=reply, unit=assignment.unit, assignment=assignment, requested_on=today,
-            due_on=due_on, requested_by=actor,
+            due_on=due_on, requested_by=actor, round=(last or 0) + 1,
         )
         save_as(countersign, actor)
         created.append(countersign)
@@ -262,3 +263,13 @@ def countersigns_lapse_due(*, today: dt.date, warnings: list[str] | None = None)
             )
             lapsed += 1
     return lapsed
+
+
+def countersign_rounds(reply: Reply) -> list[list[Countersign]]:
+    """The reply's requests by submission, latest first."""
+    rounds: dict[int, list[Countersign]] = {}
+    for c in reply.countersigns.select_related("unit", "decided_by").order_by(
+        "-round", "unit__name"
+    ):
+        rounds.setdefault(c.round, []).append(c)
+    return list(rounds.values())
