@@ -31,6 +31,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from demo import countersign
 from proposals import services
 from proposals.dates import MissingHolidayData, WorkingCalendar, add_months
 from proposals.deadlines import scan_deadlines
@@ -242,6 +243,7 @@ class Command(BaseCommand):
             self._plan(item, letter)
         self._plan_scans()
         self._replay()
+        countersign.load_countersign_demo(self)
         # Today's scan runs on the real clock, as the daily job would this morning.
         self._scan(self.today)
         self._check(todo)
@@ -611,6 +613,7 @@ class Command(BaseCommand):
         elif step == "return":
             reply_services.reply_return(reply=reply, comment=data["return_comment"], actor=signer)
         elif step == "sign":
+            countersign.confirm_before_sign(self, reply)
             reply_services.reply_sign_off(reply=reply, actor=signer, signed_on=day)
         elif step == "send":
             reply_services.reply_mark_sent(reply=reply, actor=handler)
