@@ -35,7 +35,7 @@ from playwright.sync_api import Error as PlaywrightError
 
 from e2e.conftest import A11Y_SUMMARY, ARTIFACTS, doc_screen
 
-ROLES = ["admin", "tiwei", "zhengfuban", "scjg_zhu", "scjg_ma", "kj_li", "sf_wu"]
+ROLES = ["admin", "tiwei", "zhengfuban", "scjg_zhu", "scjg_ma", "kj_li", "sf_wu", "cz_zhao"]
 PASSWORD = "Demo@2025pass"
 # Pages reached only through a form (GET) rather than a link.
 EXTRA_SEEDS = ["/insights/search/?q=知识产权"]
