@@ -28,7 +28,7 @@ MAX_QUERIES = {
     "proposal list p1": 20,
     "proposal list filtered": 21,
     "proposal list search": 20,
-    "unit work list (home)": 13,
+    "unit work list (home)": 14,  # +1: the 会签 waiting for the unit (replies panel)
     "proposal page (clerk)": 34,
     "assignment page (unit)": 23,
     "dashboard": 23,
