@@ -6,7 +6,6 @@ import pytest
 from axe_playwright_python.base import AXE_FILE_PATH
 from playwright.sync_api import Page, expect
 
-from e2e.conftest import doc_screen
 from e2e.test_button_contrast import check_buttons, log_in
 from e2e.test_what_each_role_sees import AXE_TAGS, axe_failures, check_page
 from proposals.models import Membership

@@ -273,3 +273,12 @@ def countersign_rounds(reply: Reply) -> list[list[Countersign]]:
     ):
         rounds.setdefault(c.round, []).append(c)
     return list(rounds.values())
+
+
+def countersign_returns(reply: Reply) -> list[Countersign]:
+    """The returns of the latest submission, while the draft is back with the lead: what
+    the co units asked to change (shown on the reply page and the compose page)."""
+    if reply.state != Reply.State.DRAFT:
+        return []
+    rounds = countersign_rounds(reply)
+    return [c for c in rounds[0] if c.state == S.RETURNED] if rounds else []

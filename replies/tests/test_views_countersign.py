@@ -80,10 +80,13 @@ def test_a_return_needs_a_reason_and_the_lead_sees_it_in_place(client, case):
     client.force_login(case.handler)
     html = client.get(reverse("replies:detail", args=[case.reply.pk])).content.decode()
     assert "市科技局退回会签" in html and "请删去“二是推动专利转化”。" in html
+    html = client.get(reverse("replies:compose", args=[case.reply.pk])).content.decode()
+    assert "市科技局退回会签" in html and "请删去“二是推动专利转化”。" in html
 
 
 def test_the_signers_page_names_the_unit_holding_it(client, case):
     client.force_login(case.signer)
+    assert "协办未会签" in client.get(reverse("replies:review_queue")).content.decode()
     url = reverse("replies:detail", args=[case.reply.pk])
     html = client.get(url).content.decode()
     assert 'id="sign-blocked"' in html and "市科技局尚未会签" in html
@@ -97,6 +100,7 @@ def test_the_signers_page_names_the_unit_holding_it(client, case):
     services.countersign_confirm(countersign=case.countersign, actor=case.co_handler)
     html = client.get(url).content.decode()
     assert 'id="sign-blocked"' not in html and "已会签" in html
+    assert "协办未会签" not in client.get(reverse("replies:review_queue")).content.decode()
 
 
 def test_the_co_units_home_and_list_show_the_request(client, case):

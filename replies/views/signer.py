@@ -8,6 +8,7 @@ import logging
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -74,7 +75,7 @@ def _countersign_context(reply: Reply, *, is_member: bool) -> dict:
         "countersign_returned": (
             [c for c in latest if c.state == Countersign.State.RETURNED]
             if reply.state == Reply.State.DRAFT else []
-        ),
+        ),  # as countersign_returns(reply), from the rounds read above
     }
 
 
@@ -94,9 +95,11 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     units = proposal_access.signing_unit_ids(request.user)
     if not units.exists():
         raise PermissionDenied
+    held = Countersign.objects.filter(reply=OuterRef("pk"), state=Countersign.State.PENDING)
     waiting = (
         access.replies_awaiting_signature_of(request.user)
         .select_related("proposal__lead_proposer", "created_by")
+        .annotate(countersign_open=Exists(held))
         .order_by("updated_at", "pk")
     )
     recent = (
