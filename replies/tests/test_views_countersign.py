@@ -123,3 +123,20 @@ def test_nobody_else_learns_of_the_request(client, case, who):
         assert response.status_code == 404
     case.countersign.refresh_from_db()
     assert case.countersign.state == Countersign.State.PENDING
+
+
+def test_the_timeline_tells_each_step_with_its_actor(case):
+    from proposals.timeline import proposal_timeline
+
+    services.countersign_return(countersign=case.countersign, reason="请核对数据。",
+                                actor=case.co_handler)
+    for user in (case.handler, case.co_handler):
+        entries = [e for e in proposal_timeline(case.proposal, user) if "会签" in e.what]
+        whats = [(e.what, e.subject) for e in entries]
+        assert ("会签：已退回", "连云港市科学技术局") in whats
+        assert ("送会签", "连云港市科学技术局") in whats
+        returned = next(e for e in entries if e.what == "会签：已退回")
+        assert "请核对数据。" in returned.detail
+        assert returned.who == (case.co_handler.get_full_name() or case.co_handler.username)
+    stranger = UserFactory()
+    assert not [e for e in proposal_timeline(case.proposal, stranger) if "会签" in e.what]
