@@ -188,8 +188,10 @@ def countersign_return(*, countersign: Countersign, reason: str, actor) -> Count
     if not reason:
         raise ValidationError({"reason": _("退回会签时必须填写理由，说明哪里需要修改。")},
                               code="required")
-    countersign = _lock(countersign, actor)
+    # The reply first, then the request: the order of reply_return (the signer's), which
+    # withdraws the requests under the reply's lock; the other order could deadlock.
     reply = Reply.objects.select_for_update().get(pk=countersign.reply_id)
+    countersign = _lock(countersign, actor)
     if not countersign.is_pending:
         _move(countersign, S.RETURNED)  # raises the standard message
     countersign.reason = reason
