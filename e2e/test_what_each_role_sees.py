@@ -37,6 +37,7 @@ from e2e.conftest import A11Y_SUMMARY, ARTIFACTS, doc_screen
 
 ROLES = [
     "admin", "tiwei", "zhengfuban", "scjg_zhu", "scjg_ma", "scjg_admin", "kj_li", "sf_wu",
+    "cz_zhao",
     # The second city's clerk and the province's, who reads both cities (rls/).
     "xz_tiwei", "sheng_tiwei",
 ]

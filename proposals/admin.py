@@ -121,7 +121,8 @@ class CommitteeAdmin(SimpleHistoryAdmin):
 @admin.register(Session)
 class SessionAdmin(ProjectAdmin):
     list_display = [
-        "name", "committee", "year", "is_current", "lead_term_months", "co_term_months"
+        "name", "committee", "year", "is_current", "lead_term_months", "co_term_months",
+        "countersign_required",
     ]
     list_filter = ["committee", "is_current", "year"]
     search_fields = ["name"]

@@ -19,7 +19,7 @@ reminder gets the tightest milestone that applies ("3 days"), not both.
 
 import datetime as dt
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
@@ -48,6 +48,20 @@ class ScanResult:
     today: dt.date
     created: int = 0
     warnings: list[str] = field(default_factory=list)
+    # What each registered daily step did (name -> rows changed).
+    steps: dict[str, int] = field(default_factory=dict)
+
+
+# Other apps' daily steps, run by the scan after the reminders (registered in their
+# AppConfig.ready(), as proposals imports no other app): e.g. replies lapses the 会签
+# requests not answered in time. A step takes (today, warnings) and returns how many rows
+# it changed; it must be safe to run twice on the same day.
+DailyStep = Callable[[dt.date, list[str]], int]
+DAILY_STEPS: dict[str, DailyStep] = {}
+
+
+def register_daily_step(name: str, step: DailyStep) -> None:
+    DAILY_STEPS[name] = step
 
 
 def _reminder_groups() -> dict[tuple[int, ...], list[int]]:
@@ -165,7 +179,11 @@ def scan_deadlines(*, today: dt.date | None = None) -> ScanResult:
         result.created += _insert_task_notices(pending_task_rows(today, result))
         if result.created > 0:
             queue_notice_emails()
-    logger.info("deadline scan %s: %d notices created", today, result.created)
+    for name, step in DAILY_STEPS.items():
+        with transaction.atomic():
+            result.steps[name] = step(today, result.warnings)
+    logger.info("deadline scan %s: %d notices created, steps %s", today, result.created,
+                result.steps)
     return result
 
 

@@ -19,8 +19,12 @@ def scan_deadlines(today: str | None = None) -> dict:
     day = dt.date.fromisoformat(today) if today else timezone.localdate()
     results = each_committee(lambda: deadlines.scan_deadlines(today=day))
     warnings = list(dict.fromkeys(w for result in results for w in result.warnings))
-    created = sum(result.created for result in results)
-    return {"today": day.isoformat(), "created": created, "warnings": warnings}
+    steps: dict[str, int] = {}
+    for result in results:
+        for name, changed in result.steps.items():
+            steps[name] = steps.get(name, 0) + changed
+    return {"today": day.isoformat(), "created": sum(r.created for r in results),
+            "warnings": warnings, "steps": steps}
 
 
 @shared_task(name="proposals.notices_email", **TASK_OPTIONS)

@@ -7,6 +7,10 @@ statistics ask here.
   committee's staff, and every unit it was handed to — the co-handling units are normally
   on the letter's 抄送, so they read the lead's signed letter, never its drafts.
 - Committee staff know a draft exists (403 on its page, not 404); nobody else does.
+- 会签: a co-handling unit whose section a draft uses reads that draft through its own
+  会签 request (never through the reply page), and only its people open and answer it;
+  nobody else learns of the request (404). The lead unit sees the requests' states on
+  its reply page.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from django.db.models import Q, QuerySet
 
 from proposals import access as proposal_access
 
-from .models import FROZEN_STATES, Reply
+from .models import FROZEN_STATES, Countersign, Reply
 
 
 def reply_visibility(user, prefix: str = "") -> Q:
@@ -81,3 +85,20 @@ def replies_awaiting_signature_of(user) -> QuerySet[Reply]:
     return Reply.objects.filter(
         unit__in=proposal_access.signing_unit_ids(user), state=Reply.State.IN_REVIEW
     ).select_related("proposal__session", "unit", "assignment")
+
+
+def countersigns_visible_to(user) -> QuerySet[Countersign]:
+    """The 会签 requests a person opens and answers: those of their own units."""
+    if not user.is_authenticated:
+        return Countersign.objects.none()
+    return Countersign.objects.filter(unit__in=proposal_access.unit_ids_of(user))
+
+
+def can_answer_countersign(user, countersign: Countersign) -> bool:
+    """Any member of the asked unit (handler, signer, unit admin) answers its 会签."""
+    return proposal_access.is_member_of(user, countersign.unit_id)
+
+
+def countersigns_awaiting(user) -> QuerySet[Countersign]:
+    """Open 会签 requests of the person's units (their home page and the list)."""
+    return countersigns_visible_to(user).filter(state=Countersign.State.PENDING)

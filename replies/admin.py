@@ -10,6 +10,7 @@ from proposals.validators import validate_seal_image
 
 from .models import (
     CommitteeCA,
+    Countersign,
     DocumentCounter,
     Feedback,
     FeedbackLink,
@@ -164,6 +165,13 @@ class UnitLetterSettingsAdmin(SimpleHistoryAdmin):
     form = UnitLetterSettingsForm
     list_display = ["unit", "contact_name", "contact_phone"]
     search_fields = ["unit__name"]
+
+
+@admin.register(Countersign)
+class CountersignAdmin(ReadOnlyAdmin):
+    list_display = ["reply", "unit", "round", "state", "requested_on", "due_on", "decided_on"]
+    list_filter = ["state"]
+    search_fields = ["reply__title", "unit__name", "reason"]
 
 
 @admin.register(FeedbackLink)

@@ -8,12 +8,19 @@ class RepliesConfig(AppConfig):
 
     def ready(self) -> None:
         from jobs.registry import register_runner, register_start_actions
+        from proposals.deadlines import register_daily_step
 
         from . import compilation, timeline
+        from .services import countersign
         from .views import compilation as compilation_views
         from .views import proposal
 
         timeline.register()
+        register_daily_step(
+            "会签逾期视为同意",
+            lambda today, warnings: countersign.countersigns_lapse_due(
+                today=today, warnings=warnings),
+        )
         proposal.register()
         register_runner(
             compilation.SESSION_COMPILATION, compilation.session_compilation,

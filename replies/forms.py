@@ -162,6 +162,16 @@ class ReturnForm(TextGuardMixin, forms.Form):
     )
 
 
+class CountersignReturnForm(TextGuardMixin, forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("退回理由"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=gettext_lazy("请写明不同意之处和修改意见，主办单位将在答复函页面看到。"),
+        error_messages={"required": gettext_lazy("退回会签时必须填写理由，说明哪里需要修改。")},
+    )
+
+
 class FeedbackForm(TextGuardMixin, forms.Form):
     satisfaction = forms.ChoiceField(
         label=gettext_lazy("您对这份答复是否满意"),

@@ -1,19 +1,23 @@
 """Replies and feedback on the proposal's timeline (proposals.timeline.SOURCES), in words a
 clerk reads: 已签发 with its 文号, 签发人 and 成文日期; not the fields a signature is made of."""
 
+from django.db.models import Q
+
+from proposals import access as proposal_access
 from proposals import timeline
 from proposals.timeline import previous_record
 
 from . import selectors
-from .models import Feedback, Reply
+from .models import Countersign, Feedback, Reply
 
 # What a signature is made of, and the bookkeeping around it: the entry says 已签发.
 _HIDDEN_FIELDS = {
     "sha256", "signature", "signature_payload", "signed_spec", "signing_key", "signed_file",
     "doc_year", "doc_seq", "signed_at", "sent_at", "signer", "signer_name", "signed_on",
     "created_at", "received_at", "link", "supersedes",
+    "requested_on", "decided_on", "round",  # 会签: the entry's own date and who say it
 }
-_VALUE_FIELDS = {"review_comment", "category", "disclosure"}
+_VALUE_FIELDS = {"review_comment", "category", "disclosure", "reason"}
 
 
 def _visible(proposal, user):
@@ -40,6 +44,19 @@ def feedback_rows(proposal, user):
     return Feedback.history.filter(reply_id__in=_visible(proposal, user).values("pk"))
 
 
+def countersign_rows(proposal, user):
+    """会签: what the lead unit sees of its reply's requests, and a co unit of its own."""
+    visible = Q(reply_id__in=_visible(proposal, user).values("pk"))
+    if user.is_authenticated:
+        visible |= Q(unit_id__in=proposal_access.unit_ids_of(user))
+    return Countersign.history.filter(visible, reply__proposal=proposal)
+
+
+def _countersign_asked(countersign: Countersign) -> str:
+    due = f"，期限 {countersign.due_on:%Y-%m-%d}" if countersign.due_on else ""
+    return f"第{countersign.round}次送审{due}"
+
+
 def _signed(reply: Reply) -> list[str]:
     parts = [f"文号：{reply.doc_number}"]
     if reply.signer_name:
@@ -59,7 +76,7 @@ def _feedback(feedback: Feedback) -> str:
 
 
 def register() -> None:
-    for source in (reply_rows, feedback_rows):
+    for source in (reply_rows, feedback_rows, countersign_rows):
         if source not in timeline.SOURCES:
             timeline.SOURCES.append(source)
     timeline.HIDDEN_FIELDS.update(_HIDDEN_FIELDS)
@@ -68,3 +85,5 @@ def register() -> None:
     timeline.STATE_NAMES[(Reply, Reply.State.DRAFT)] = "退回修改"
     timeline.CREATED_VERBS[Feedback] = "提案人反馈"
     timeline.CREATED_DETAILS[Feedback] = _feedback
+    timeline.CREATED_VERBS[Countersign] = "送会签"
+    timeline.CREATED_DETAILS[Countersign] = _countersign_asked

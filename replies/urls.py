@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import compilation, compose, records, signer
+from .views import compilation, compose, countersign, records, signer
 
 app_name = "replies"
 
@@ -20,6 +20,12 @@ urlpatterns = [
     path("<int:pk>/dossier.zip", records.reply_dossier_zip, name="dossier_zip"),
     path("<int:pk>/sent/", signer.reply_mark_sent, name="mark_sent"),
     path("<int:pk>/feedback-link/", signer.reply_feedback_link, name="feedback_link"),
+    path("countersigns/", countersign.countersign_list, name="countersign_list"),
+    path("countersigns/<int:pk>/", countersign.countersign_detail, name="countersign"),
+    path("countersigns/<int:pk>/confirm/", countersign.countersign_confirm,
+         name="countersign_confirm"),
+    path("countersigns/<int:pk>/return/", countersign.countersign_return,
+         name="countersign_return"),
     path(
         "sessions/<int:session_id>/compilation/",
         compilation.session_compilation_start,

@@ -397,3 +397,31 @@ def test_it_puts_two_cities_under_a_province_walled_off_from_each_other(demo, db
     page = _page(_client(client, "sheng_tiwei"), reverse("insights:province"))
     assert xuzhou.name in page and cities[1].name in page
     assert _client(client, "xz_tiwei").get(reverse("insights:province")).status_code == 403
+
+
+def test_it_shows_countersigns_in_every_state(demo, db, client):
+    """会签: one confirmed and signable (第44139号), one open (第44012号, 市财政局), one
+    returned with its reason (第44063号); the signed replies were confirmed first."""
+    from replies.models import Countersign, Reply
+
+    def of(number):
+        return Countersign.objects.filter(reply__proposal__number=number).get()
+
+    S = Countersign.State
+    assert of(44139).state == S.CONFIRMED and of(44139).unit.short_name == "市住建局"
+    held = of(44012)
+    assert held.state == S.PENDING and held.reply.state == Reply.State.IN_REVIEW
+    returned = of(44063)
+    assert returned.state == S.RETURNED and "研究开通" in returned.reason
+    assert returned.reply.state == Reply.State.DRAFT
+    assert of(44158).state == S.CONFIRMED  # 市科技局, before the reply was signed
+    assert not Countersign.objects.filter(
+        state=S.PENDING, reply__state__in=[Reply.State.SIGNED, Reply.State.SENT]).exists()
+    # Each side finds it on its pages.
+    url = reverse("replies:countersign", args=[held.pk])
+    assert url in _page(_client(client, "cz_zhao"), "/")
+    assert "<mark>" in _page(client, url)
+    html = _page(_client(client, "wl_song"), reverse("replies:detail", args=[returned.reply_id]))
+    assert "研究开通" in html
+    html = _page(_client(client, "jy_signer"), reverse("replies:detail", args=[held.reply_id]))
+    assert "市财政局尚未会签" in html

@@ -29,6 +29,10 @@ class Notice(models.Model):
         TASK_DUE_SOON = "task_due_soon", _("任务临期")
         TASK_DUE_TODAY = "task_due_today", _("任务今日到期")
         TASK_OVERDUE = "task_overdue", _("任务过期")
+        COUNTERSIGN_REQUESTED = "countersign_requested", _("待会签")
+        COUNTERSIGN_CONFIRMED = "countersign_confirmed", _("协办单位已会签")
+        COUNTERSIGN_RETURNED = "countersign_returned", _("协办单位退回会签")
+        COUNTERSIGN_LAPSED = "countersign_lapsed", _("会签逾期视为同意")
 
     DEADLINE_KINDS = (Kind.DUE_SOON, Kind.DUE_TODAY, Kind.OVERDUE)
     TASK_DEADLINE_KINDS = (Kind.TASK_DUE_SOON, Kind.TASK_DUE_TODAY, Kind.TASK_OVERDUE)

@@ -78,6 +78,16 @@ class Session(models.Model):
     reminder_working_days = models.JSONField(
         _("提前提醒（工作日）"), default=default_reminder_days
     )
+    # 会签: before the lead unit's reply is signed, each co-handling unit whose section it
+    # uses confirms the final text; no answer within the working days counts as consent.
+    countersign_required = models.BooleanField(
+        _("答复签发前须协办单位会签"), default=True,
+        help_text=_("开启后，主办单位送审的答复如采用了协办单位的意见，须经该协办单位会签后才能签发。"),
+    )
+    countersign_working_days = models.PositiveSmallIntegerField(
+        _("会签期限（工作日）"), default=3, validators=[MinValueValidator(1)],
+        help_text=_("协办单位逾期未会签的，视为同意。"),
+    )
     is_current = models.BooleanField(_("当前会议"), default=False)
     history = HistoricalRecords()
 

@@ -44,6 +44,9 @@ class SessionFactory(factory.django.DjangoModelFactory):
     year = 2025
     opened_on = dt.date(2025, 1, 10)
     is_current = True
+    # The product's default is on; the tests of other features sign without the 会签 step,
+    # and replies/tests/test_countersign*.py (and the permission matrix) turn it on.
+    countersign_required = False
 
 
 class UnitFactory(factory.django.DjangoModelFactory):

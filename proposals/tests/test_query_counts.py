@@ -29,7 +29,7 @@ MAX_QUERIES = {
     "proposal list filtered": 21,
     "proposal list search": 20,
     # +1 on PostgreSQL: the person's committee for row-level security (rls.middleware).
-    "unit work list (home)": 17,  # + the unit admin's late tasks (issue 20)
+    "unit work list (home)": 18,  # + the unit admin's late tasks, the 会签 waiting (issue 20)
     "proposal page (clerk)": 34,
     "assignment page (unit)": 28,  # + the unit's tasks, who may give them, to whom
     "dashboard": 23,

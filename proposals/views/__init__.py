@@ -12,9 +12,13 @@ from django.utils import timezone
 from .. import access, selectors
 from ..dates import WorkingCalendar
 from ..models import Assignment
+from ._panels import Panel, build_panels
 
 DUE_SOON_DAYS = 7
 WORK_LIST_ROWS = 50
+
+# Other apps' panels on the home page (e.g. replies: 会签 waiting for the unit), see _panels.
+HOME_PANELS: list[Panel] = []
 
 
 @login_required
@@ -62,5 +66,6 @@ def home(request: HttpRequest) -> HttpResponse:
         "is_clerk": access.is_clerk(user),
         "overdue_count": totals["overdue"],
         "due_soon_count": totals["due_soon"],
+        "panels": build_panels(HOME_PANELS, request, user),
     }
     return render(request, "proposals/home.html", context)

@@ -1,3 +1,4 @@
+from .countersign import Countersign, CountersignState
 from .download import ReplyDownload
 from .feedback import Feedback, FeedbackLink
 from .keys import DocumentCounter, UnitLetterSettings, UnitSigningKey
@@ -15,6 +16,8 @@ from .reply import (
 )
 
 __all__ = [
+    "Countersign",
+    "CountersignState",
     "CommitteeCA",
     "RecordCopy",
     "RecordCopyState",

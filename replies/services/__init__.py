@@ -2,6 +2,13 @@
 
 from ._common import ALLOWED, ConflictError, DraftingCheckError, ReplyFinding, TransitionError
 from .checks import reply_check
+from .countersign import (
+    countersign_check,
+    countersign_confirm,
+    countersign_return,
+    countersigns_lapse_due,
+    units_to_countersign,
+)
 from .drafts import (
     ParagraphInput,
     reply_correct,
@@ -21,6 +28,10 @@ __all__ = [
     "ParagraphInput",
     "ReplyFinding",
     "TransitionError",
+    "countersign_check",
+    "countersign_confirm",
+    "countersign_return",
+    "countersigns_lapse_due",
     "feedback_link_create",
     "feedback_link_get",
     "feedback_submit",
@@ -35,4 +46,5 @@ __all__ = [
     "reply_sign_off",
     "reply_submit_for_review",
     "reply_update",
+    "units_to_countersign",
 ]

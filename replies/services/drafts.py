@@ -19,6 +19,7 @@ from .. import selectors
 from ..models import FROZEN_STATES, Reply, ReplyParagraph, UnitLetterSettings, default_cc
 from ._common import ConflictError, DraftingCheckError, move, save_as
 from .checks import answer_classes, errors_of, reply_check
+from .countersign import countersigns_request, countersigns_withdraw
 
 Part = ReplyParagraph.Part
 Kind = ReplyParagraph.Kind
@@ -375,9 +376,12 @@ def reply_submit_for_review(*, reply: Reply, actor=None) -> Reply:
     reply.review_comment = ""
     reply.version += 1
     save_as(reply, actor)
-    title = reply.proposal.title
-    _notify(reply, Notice.Kind.REPLY_SUBMITTED, _("《%(title)s》的答复已送审，待签发。") % {
-        "title": title})
+    asked = countersigns_request(reply=reply, actor=actor)
+    message = _("《%(title)s》的答复已送审，待签发。") % {"title": reply.proposal.title}
+    if asked:
+        message += _("须待%(units)s会签后签发。") % {
+            "units": "、".join(c.unit.short_name or c.unit.name for c in asked)}
+    _notify(reply, Notice.Kind.REPLY_SUBMITTED, message)
     return reply
 
 
@@ -391,6 +395,7 @@ def reply_return(*, reply: Reply, comment: str, actor=None) -> Reply:
     reply.review_comment = comment.strip()
     reply.version += 1
     save_as(reply, actor)
+    countersigns_withdraw(reply=reply, actor=actor)
     message = _("《%(title)s》的答复被退回修改。审核意见：") % {"title": reply.proposal.title}
     _notify(reply, Notice.Kind.REPLY_RETURNED, message + reply.review_comment[:300])
     return reply

@@ -20,6 +20,7 @@ from ..models import DocumentCounter, Feedback, Reply
 from ..spec_builder import build_spec, letter_settings_of, local_seal
 from ._common import DraftingCheckError, move, save_as
 from .checks import answer_classes, errors_of, reply_check
+from .countersign import countersign_check
 from .lifecycle import reply_delivered
 from .record_copy import record_copy_schedule
 
@@ -64,6 +65,7 @@ def reply_sign_off(
         move(reply, Reply.State.SIGNED)  # raises the standard transition message
     if not is_signer(actor, reply.unit_id):
         raise PermissionDenied(_("只有本单位的签发人才能签发答复。"))
+    countersign_check(reply)
 
     signed_on = signed_on or timezone.localdate()
     counter = _take_number(unit_id=reply.unit_id, year=signed_on.year)

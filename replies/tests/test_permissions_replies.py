@@ -22,12 +22,19 @@ from django.test import Client
 from django.urls import get_resolver, reverse
 
 from jobs.models import Job
-from proposals.models import Assignment, Proposal, Unit
+from proposals.models import Assignment, Proposal, Section, Session, Unit
 from proposals.tests.factories import AssignmentFactory, ProposalFactory, SectionFactory
 from proposals.tests.scenario import build_scenario
 from replies import services
 from replies.letter.preview import PreviewUnavailable
-from replies.models import DocumentCounter, Feedback, FeedbackLink, Reply, ReplyParagraph
+from replies.models import (
+    Countersign,
+    DocumentCounter,
+    Feedback,
+    FeedbackLink,
+    Reply,
+    ReplyParagraph,
+)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("requests_as_app_role")]
 
@@ -44,6 +51,7 @@ class R:
     fresh: Assignment  # a lead assignment without a reply yet
     other_draft: Reply  # another committee's
     token: str
+    countersign: Countersign  # the co unit's open 会签 of a reply in review
 
 
 def _answering(s, number):
@@ -63,8 +71,21 @@ def _ready(assignment, actor):
                                  **CONTACT)
 
 
+def _countersigned(s, actor):
+    """A reply in review that uses the co unit's accepted section: the co unit holds a 会签."""
+    lead = _answering(s, 44504)
+    co = AssignmentFactory(proposal=lead.proposal, unit=s.co_unit, role=Assignment.Role.CO,
+                           state=Assignment.State.IN_PROGRESS)
+    SectionFactory(assignment=co, heading="科技局意见", paragraphs=["科技局的做法。"],
+                   state=Section.State.ACCEPTED)
+    reply = services.reply_submit_for_review(reply=_ready(lead, actor), actor=actor)
+    return reply.countersigns.get()
+
+
 def build() -> R:
     s = build_scenario()
+    Session.objects.filter(pk=s.session.pk).update(countersign_required=True)
+    s.session.refresh_from_db()
     Unit.objects.filter(pk=s.lead_unit.pk).update(doc_prefix="连市监办复")
     lead, signer = s.users["lead"], s.users["signer"]
     draft = _ready(s.lead, lead)
@@ -82,7 +103,8 @@ def build() -> R:
     Assignment.objects.filter(pk=other.pk).update(role=Assignment.Role.LEAD)
     other.refresh_from_db()
     other_draft = services.reply_create_draft(assignment=other, actor=s.users["other_handler"])
-    return R(s, draft, review, signed, _answering(s, 44503), other_draft, token)
+    return R(s, draft, review, signed, _answering(s, 44503), other_draft, token,
+             _countersigned(s, lead))
 
 
 _KEY = []
@@ -200,6 +222,25 @@ MATRIX = [
         "POST", NONE, (302, 302, 404, 403, 403, 403, 403)),
     ("session_compilation", "GET", lambda r: u("session_compilation", r.s.session.pk),
         "GET", NONE, (302, 405, 405, 405, 405, 405, 405)),
+    # 会签: only the asked co unit's people open and answer their request; nobody else is
+    # told it exists. Every unit member has a 会签 list (empty when nothing is asked).
+    ("countersign_list", "list", lambda r: u("countersign_list"), "GET", NONE,
+        (302, 403, 403, 200, 200, 200, 200)),
+    ("countersign_list", "POST", lambda r: u("countersign_list"), "POST", NONE,
+        (302, 405, 405, 405, 405, 405, 405)),
+    ("countersign", "pending", lambda r: u("countersign", r.countersign.pk), "GET", NONE,
+        (302, 404, 404, 404, 200, 404, 404)),
+    ("countersign", "POST", lambda r: u("countersign", r.countersign.pk), "POST", NONE,
+        (302, 405, 405, 405, 405, 405, 405)),
+    ("countersign_confirm", "pending", lambda r: u("countersign_confirm", r.countersign.pk),
+        "POST", NONE, (302, 404, 404, 404, 302, 404, 404)),
+    ("countersign_confirm", "GET", lambda r: u("countersign_confirm", r.countersign.pk),
+        "GET", NONE, (302, 405, 405, 405, 405, 405, 405)),
+    ("countersign_return", "pending", lambda r: u("countersign_return", r.countersign.pk),
+        "POST", lambda r: {"reason": "第二段的数据请与我局核对。"},
+        (302, 404, 404, 404, 302, 404, 404)),
+    ("countersign_return", "GET", lambda r: u("countersign_return", r.countersign.pk),
+        "GET", NONE, (302, 405, 405, 405, 405, 405, 405)),
     # The proposer's pages need no account: the token is the key.
     ("feedback", "page", lambda r: reverse("feedback", args=[r.token]), "GET", NONE,
         (200, 200, 200, 200, 200, 200, 200)),
@@ -234,6 +275,7 @@ def _state() -> tuple:
         FeedbackLink.objects.count(),
         list(DocumentCounter.objects.values_list("last_seq", flat=True)),
         Job.objects.count(),  # 届次汇编
+        list(Countersign.objects.order_by("pk").values_list("state", "reason")),
     )
 
 
@@ -285,6 +327,7 @@ def test_it_refuses_a_post_without_csrf_token(r, url, data, role):
     ("lead", lambda r: u("compose", r.draft.pk)),
     ("lead", lambda r: u("detail", r.signed.pk)),
     ("signer", lambda r: u("detail", r.review.pk)),
+    ("co", lambda r: u("countersign", r.countersign.pk)),
     ("lead", lambda r: reverse("proposals:assignment_detail", args=[r.fresh.pk])),
     ("anon", lambda r: reverse("feedback", args=[r.token])),
 ])

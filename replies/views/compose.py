@@ -27,6 +27,7 @@ from ..forms import ItemFormSet, ReplyForm, item_initial, split_kind
 from ..models import Reply
 from ..services import ConflictError, DraftingCheckError, editor
 from ..services.checks import answer_classes
+from ..services.countersign import countersign_returns
 from . import _render
 from ._access import get_reply
 from ._places import item_places, place_findings, place_in_words
@@ -157,6 +158,7 @@ def _compose_context(request, reply, form, formset, *, dirty=False, findings=Non
         "dirty": dirty,
         "sections": editor.insertable_sections(reply),
         "is_signer": access.can_sign(request.user, reply),
+        "countersign_returned": countersign_returns(reply),
     }
 
 

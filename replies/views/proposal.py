@@ -66,9 +66,39 @@ def assignment_panel(request, assignment: Assignment) -> dict | None:
     return replies_context(request.user, assignment.proposal, assignment)
 
 
+def home_countersign_panel(request, user) -> dict | None:
+    """The home page of a co unit's people: the 会签 waiting for their unit."""
+    waiting = list(
+        access.countersigns_awaiting(user)
+        .select_related("reply__proposal", "reply__unit", "unit")
+        .order_by("due_on", "pk")[:20]
+    )
+    return {"countersigns": waiting} if waiting else None
+
+
+def assignment_countersign_panel(request, assignment: Assignment) -> dict | None:
+    """A co unit's assignment page: the 会签 its section brought (its people only)."""
+    if assignment.role != Assignment.Role.CO:
+        return None
+    countersigns = list(
+        access.countersigns_visible_to(request.user)
+        .filter(assignment=assignment)
+        .select_related("reply__unit")
+        .order_by("-pk")[:10]
+    )
+    return {"countersigns": countersigns} if countersigns else None
+
+
 def register() -> None:
+    from proposals.views import HOME_PANELS
     from proposals.views.clerk import PROPOSAL_PANELS
     from proposals.views.unit import ASSIGNMENT_PANELS
+
+    panel = "replies/_countersign_panel.html"
+    if (panel, home_countersign_panel) not in HOME_PANELS:
+        HOME_PANELS.append((panel, home_countersign_panel))
+    if (panel, assignment_countersign_panel) not in ASSIGNMENT_PANELS:
+        ASSIGNMENT_PANELS.append((panel, assignment_countersign_panel))
 
     template = "replies/_proposal_replies.html"
     if (template, proposal_panel) not in PROPOSAL_PANELS:

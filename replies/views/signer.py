@@ -8,6 +8,7 @@ import logging
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,8 +19,9 @@ from proposals import access as proposal_access
 
 from .. import access, selectors, services
 from ..forms import ReturnForm
-from ..models import FROZEN_STATES, Feedback, Reply, ReplyDownload
+from ..models import FROZEN_STATES, Countersign, Feedback, Reply, ReplyDownload
 from ..services import DraftingCheckError
+from ..services.countersign import countersign_rounds
 from . import _render
 from ._access import get_reply
 from ._places import place_in_words
@@ -51,9 +53,30 @@ def _detail_context(request: HttpRequest, reply: Reply, *, findings: list | None
         "superseded_by": correction if correction is not None and correction.is_frozen else None,
     }
     context["can_act"] = context["can_compose"] or context["is_signer"]
+    context.update(_countersign_context(reply, is_member=context["is_member"]))
     context.update(record_copy_context(user, reply))
     context.update(extra)
     return context
+
+
+def _countersign_context(reply: Reply, *, is_member: bool) -> dict:
+    """The lead unit sees each co unit's 会签 of the latest submission (and the earlier
+    ones); a return's reason shows at the top of the draft; the signer sees who holds it."""
+    if not is_member:
+        return {"countersign_rounds": [], "countersign_holding": [],
+                "countersign_returned": []}
+    rounds = countersign_rounds(reply)
+    latest = rounds[0] if rounds else []
+    return {
+        "countersign_rounds": rounds,
+        "countersign_latest": latest,
+        "countersign_earlier": [c for r in rounds[1:] for c in r],
+        "countersign_holding": [c for c in latest if c.is_pending],
+        "countersign_returned": (
+            [c for c in latest if c.state == Countersign.State.RETURNED]
+            if reply.state == Reply.State.DRAFT else []
+        ),  # as countersign_returns(reply), from the rounds read above
+    }
 
 
 @login_required
@@ -72,9 +95,11 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     units = proposal_access.signing_unit_ids(request.user)
     if not units.exists():
         raise PermissionDenied
+    held = Countersign.objects.filter(reply=OuterRef("pk"), state=Countersign.State.PENDING)
     waiting = (
         access.replies_awaiting_signature_of(request.user)
         .select_related("proposal__lead_proposer", "created_by")
+        .annotate(countersign_open=Exists(held))
         .order_by("updated_at", "pk")
     )
     recent = (

@@ -28,6 +28,7 @@ from proposals.tests.factories import (
 )
 from replies.models import (
     CommitteeCA,
+    Countersign,
     DocumentCounter,
     Feedback,
     RecordCopy,
@@ -88,6 +89,10 @@ def _city(name: str, province) -> City:
         not_after=dt.datetime(2030, 1, 1, tzinfo=dt.UTC),
     )
     RecordCopy.objects.create(reply=reply, certificate=certificate)
+    Countersign.objects.create(
+        reply=reply, unit=case.co.unit, assignment=case.co, requested_on=dt.date(2025, 4, 1),
+        requested_by=case.handler,
+    )
     job = job_create(kind=Job.SELFTEST, owner=case.handler, unit=case.unit)
     CommitteeRoleFactory(committee=committee, role=CommitteeRole.Role.CLERK)
     day = dt.date(2025, 4, 1)

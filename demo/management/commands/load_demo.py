@@ -31,6 +31,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from demo import countersign
 from demo.tasks import load_demo_tasks
 from proposals import services
 from proposals.dates import MissingHolidayData, WorkingCalendar, add_months
@@ -264,8 +265,10 @@ class Command(BaseCommand):
             self._plan(item, letter)
         self._plan_scans()
         self._replay()
-        if data.get("story_extras", True):  # the tasks of 连云港's units (demo/tasks.py)
+        # 连云港's tasks and 会签 (demo/tasks.py, demo/countersign.py).
+        if data.get("story_extras", True):
             load_demo_tasks(units=self.units, users=self.users, days=self.days)
+            countersign.load_countersign_demo(self)
         # Today's scan runs on the real clock, as the daily job would this morning.
         self._scan(self.today)
         self._check(todo)
@@ -635,6 +638,7 @@ class Command(BaseCommand):
         elif step == "return":
             reply_services.reply_return(reply=reply, comment=data["return_comment"], actor=signer)
         elif step == "sign":
+            countersign.confirm_before_sign(self, reply)
             reply_services.reply_sign_off(reply=reply, actor=signer, signed_on=day)
         elif step == "send":
             reply_services.reply_mark_sent(reply=reply, actor=handler)

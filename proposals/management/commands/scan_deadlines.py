@@ -25,3 +25,5 @@ class Command(BaseCommand):
             f"{result.today.isoformat()}：新建提醒 {result.created} 条"
             f"（已提醒过的不再重复）。"
         )
+        for name, count in result.steps.items():
+            self.stdout.write(f"{name}：{count} 条")
