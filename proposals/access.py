@@ -18,6 +18,7 @@ from .models import (
     Proposer,
     Section,
     Session,
+    SupervisionRecord,
     Unit,
 )
 
@@ -247,3 +248,19 @@ def can_decide_section(user, *, assignment: Assignment, section: Section) -> boo
         and section.assignment.role == Assignment.Role.CO
         and can_handle_assignment(user, assignment)
     )
+
+
+# --- 督办 records of key proposals.
+
+
+def supervision_records_visible_to(user) -> QuerySet[SupervisionRecord]:
+    """The committee's staff read every 督办 record of its proposals; a unit's people read
+    those of the proposals handed to their unit (any role, not withdrawn), never write."""
+    if not user.is_authenticated:
+        return SupervisionRecord.objects.none()
+    return SupervisionRecord.objects.filter(proposal__in=proposals_visible_to(user))
+
+
+def can_supervise(user, proposal: Proposal) -> bool:
+    """Marking a proposal as key, unmarking it and recording 督办: the committee's clerks."""
+    return can_manage_proposal(user, proposal)

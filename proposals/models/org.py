@@ -61,6 +61,11 @@ class Session(models.Model):
     reminder_working_days = models.JSONField(
         _("提前提醒（工作日）"), default=default_reminder_days
     )
+    key_requires_leader_note = models.BooleanField(
+        _("重点提案须有领导批示方可签发"),
+        default=False,
+        help_text=_("勾选后，重点提案的答复函须在督办记录中录入领衔督办领导的批示后才能签发。"),
+    )
     is_current = models.BooleanField(_("当前会议"), default=False)
     history = HistoricalRecords()
 

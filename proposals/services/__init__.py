@@ -12,6 +12,12 @@ from .assignments import (
     proposal_assign,
 )
 from .calendar import holidays_replace_year, package_days, package_years
+from .key_proposals import (
+    KEY_STATUSES,
+    proposal_mark_key,
+    proposal_unmark_key,
+    supervision_record_create,
+)
 from .proposals import (
     proposal_accept,
     proposal_merge,
@@ -37,6 +43,7 @@ from .sections import (
 from .tasks import contact_record_create, task_create, task_set_state
 
 __all__ = [
+    "KEY_STATUSES",
     "ConflictError",
     "UnitChoice",
     "assignment_add",
@@ -55,10 +62,12 @@ __all__ = [
     "package_years",
     "proposal_accept",
     "proposal_assign",
+    "proposal_mark_key",
     "proposal_merge",
     "proposal_register",
     "proposal_reject",
     "proposal_set_status",
+    "proposal_unmark_key",
     "reassignment_deadline",
     "reassignment_request_create",
     "reassignment_request_decide",
@@ -66,6 +75,7 @@ __all__ = [
     "section_return",
     "section_save",
     "section_submit",
+    "supervision_record_create",
     "task_create",
     "task_set_state",
 ]

@@ -58,6 +58,9 @@ def _assignment_context(request: HttpRequest, assignment: Assignment, **extra) -
         "other_sections": other_sections if assignment.answers_proposer else [],
         "co_assignments": co_assignments,
         "contact_records": assignment.contact_records.select_related("recorded_by"),
+        "supervision_records": access.supervision_records_visible_to(user).filter(
+            proposal=proposal
+        ),
         "extension_requests": assignment.extension_requests.all(),
         "reassignment_requests": assignment.reassignment_requests.select_related(
             "suggested_unit"

@@ -31,6 +31,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from demo.key_proposals import load_key_proposals
 from proposals import services
 from proposals.dates import MissingHolidayData, WorkingCalendar, add_months
 from proposals.deadlines import scan_deadlines
@@ -181,6 +182,7 @@ class Command(BaseCommand):
         self.warnings: list[str] = []
         with transaction.atomic():
             created = self._load(data, letter)
+            load_key_proposals(session=self.session, days=self.days)
         self.stdout.write(self.style.SUCCESS(f"演示数据已就绪（本次新建 {created} 件提案）。"))
         for warning in self.warnings:
             self.stdout.write(self.style.WARNING(warning))
