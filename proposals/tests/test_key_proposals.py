@@ -209,7 +209,8 @@ def test_the_clerk_marks_and_unmarks_from_the_proposal_page(clerk, s):
     assert "列为重点提案" in html
     response = clerk.post(
         reverse("proposals:key_mark", args=[s.proposal.pk]),
-        {"leader": "王建华", "leader_title": "市政协副主席", "supervising_unit": "市政协提案委员会"},
+        {"leader": "王建华", "leader_title": "市政协副主席",
+         "supervising_unit": "市政协提案委员会"},
     )
     assert response.status_code == 302
     html = clerk.get(url).content.decode()

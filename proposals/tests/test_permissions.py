@@ -74,7 +74,8 @@ def reassignment_data(s):
 
 
 def key_data(s):
-    return {"leader": "王建华", "leader_title": "市政协副主席", "supervising_unit": "市政协提案委员会"}
+    return {"leader": "王建华", "leader_title": "市政协副主席",
+            "supervising_unit": "市政协提案委员会"}
 
 
 def supervision_data(s):
