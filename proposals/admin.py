@@ -27,6 +27,7 @@ from .models import (
     ReassignmentRequest,
     Section,
     Session,
+    SupervisionRecord,
     Task,
     Unit,
 )
@@ -175,7 +176,7 @@ class ProposalAdmin(ProjectAdmin):
     ]
     list_display_links = ["number", "title"]
     list_filter = [
-        "session", "status", "is_collective", OverdueFilter, "assignments__unit"
+        "session", "status", "is_key", "is_collective", OverdueFilter, "assignments__unit"
     ]
     search_fields = ["=number", "title", "content", "lead_proposer__name"]
     autocomplete_fields = ["lead_proposer", "co_signers", "merged_into"]
@@ -215,6 +216,15 @@ class ContactRecordAdmin(SimpleHistoryAdmin):
     list_display = ["assignment", "contacted_on", "method", "recorded_by"]
     list_filter = ["method", "assignment__unit"]
     search_fields = ["summary", "=assignment__proposal__number"]
+
+
+@admin.register(SupervisionRecord)
+class SupervisionRecordAdmin(SimpleHistoryAdmin):
+    list_display = ["proposal", "held_on", "kind", "participants", "recorded_by"]
+    list_filter = ["kind", "proposal__session"]
+    search_fields = ["text", "participants", "=proposal__number"]
+    list_select_related = ["proposal", "recorded_by"]
+    autocomplete_fields = ["proposal"]
 
 
 @admin.register(Section)
