@@ -10,7 +10,6 @@ from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from e2e.conftest import doc_screen
 from e2e.test_what_each_role_sees import PASSWORD, _seed_holidays
 from proposals.models import Proposal, SupervisionRecord
 

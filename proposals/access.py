@@ -258,7 +258,18 @@ def supervision_records_visible_to(user) -> QuerySet[SupervisionRecord]:
     those of the proposals handed to their unit (any role, not withdrawn), never write."""
     if not user.is_authenticated:
         return SupervisionRecord.objects.none()
-    return SupervisionRecord.objects.filter(proposal__in=proposals_visible_to(user))
+    if user.is_superuser:
+        return SupervisionRecord.objects.all()
+    # proposals_visible_to, as subqueries of one query.
+    assigned = (
+        Assignment.objects.filter(unit__in=unit_ids_of(user))
+        .exclude(state=Assignment.State.WITHDRAWN)
+        .values("proposal_id")
+    )
+    return SupervisionRecord.objects.filter(
+        Q(proposal__session__committee__in=committees_staffed_by(user))
+        | Q(proposal__in=assigned)
+    )
 
 
 def can_supervise(user, proposal: Proposal) -> bool:

@@ -226,6 +226,11 @@ class SupervisionRecordAdmin(SimpleHistoryAdmin):
     list_select_related = ["proposal", "recorded_by"]
     autocomplete_fields = ["proposal"]
 
+    def has_add_permission(self, request) -> bool:
+        # Recorded by the committee's clerks on a key proposal's page, which checks that
+        # the proposal is key (proposals.services.supervision_record_create).
+        return False
+
 
 @admin.register(Section)
 class SectionAdmin(SimpleHistoryAdmin):

@@ -132,6 +132,19 @@ def key_proposals_for_clerk(user, *, session: Session | None = None) -> QuerySet
     return proposals
 
 
+def supervision_records_of(user, proposal: Proposal) -> QuerySet[SupervisionRecord] | list:
+    """The 督办 records of the proposal the person may read, newest first. Records are
+    made only on key proposals and marking names the leader, who stays named after an
+    unmarking: a proposal never marked has none, and costs no query."""
+    if not (proposal.is_key or proposal.supervising_leader):
+        return []
+    return (
+        access.supervision_records_visible_to(user)
+        .filter(proposal=proposal)
+        .select_related("recorded_by")
+    )
+
+
 def awaits_leader_note(proposal: Proposal) -> bool:
     """A key proposal whose session asks for its 领衔督办 leader's note before sign-off
     (Session.key_requires_leader_note) and has none recorded yet: its replies may not be

@@ -147,9 +147,7 @@ def _detail_context(request: HttpRequest, proposal: Proposal, **forms) -> dict:
         "can_mark_key": proposal.is_key or proposal.status in services.KEY_STATUSES,
         "key_form": KeyMarkForm(proposal=proposal),
         "unmark_form": KeyUnmarkForm(),
-        "supervision_records": access.supervision_records_visible_to(user)
-        .filter(proposal=proposal)
-        .select_related("recorded_by"),
+        "supervision_records": selectors.supervision_records_of(user, proposal),
     }
     context.update(forms)
     return context
