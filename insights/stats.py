@@ -45,6 +45,10 @@ DEFINITIONS = [
     ),
     (_("满意率"), _("（满意件数 + 基本满意件数）÷ 已收到的提案人反馈件数。")),
     (
+        _("重点提案办复率、满意率"),
+        _("同上，只计本届次的重点提案（当前列为重点的提案）。"),
+    ),
+    (
         _("办理类别占比"),
         _("已签发（或已发送）且未被更正的答复函中，各办理类别（A/B/C 等）所占比例。"),
     ),
@@ -113,6 +117,12 @@ class Dashboard:
     # The proposals the overdue assignments belong to: 超期未办 counts assignments (a
     # proposal late at its lead and a co unit counts twice); the page says both.
     overdue_proposals: int = 0
+    # The same figures over the session's key proposals (重点提案) only (key_figures).
+    key_proposals: int = 0
+    key_assigned: int = 0
+    key_replied: int = 0
+    key_feedback: int = 0
+    key_satisfied: int = 0
     computed_at: dt.datetime = field(default_factory=timezone.now)  # shown: 数据截至
 
     @property
@@ -135,6 +145,14 @@ class Dashboard:
     def satisfaction_rate(self) -> Rate:
         satisfied = sum(n for key, _, n in self.feedback_counts if key in SATISFIED)
         return Rate(satisfied, self.feedback_total)
+
+    @property
+    def key_reply_rate(self) -> Rate:
+        return Rate(self.key_replied, self.key_assigned)
+
+    @property
+    def key_satisfaction_rate(self) -> Rate:
+        return Rate(self.key_satisfied, self.key_feedback)
 
     @property
     def classed_total(self) -> int:
@@ -233,6 +251,7 @@ def dashboard(
         )["n"]
 
     allowed = None if units is None else {u.pk for u in units}
+    key = key_figures(session=session, unit=unit, today=today)
     return Dashboard(
         session=session,
         unit=unit,
@@ -248,7 +267,38 @@ def dashboard(
         overdue_total=overdue_total,
         overdue_proposals=overdue_proposals,
         units=_ranked(row for row in rows.values() if allowed is None or row.unit_id in allowed),
+        **key,
     )
+
+
+def key_figures(*, session: Session, unit: Unit | None, today: dt.date) -> dict[str, int]:
+    """The 办复率 and 满意率 figures of the session's key proposals (重点提案), for one
+    `unit` or all: the per-unit figures (_unit_figures, the same definitions) computed
+    over those proposals only, summed as the dashboard sums them. Nothing is computed
+    when the session has no key proposal."""
+    key = Proposal.objects.filter(session=session, is_key=True)
+    if unit is not None:
+        key = key.filter(
+            Exists(
+                Assignment.objects.filter(proposal=OuterRef("pk"), unit=unit).exclude(
+                    state=Assignment.State.WITHDRAWN
+                )
+            )
+        )
+    count = key.count()
+    if not count:
+        return {"key_proposals": 0}
+    figures = _unit_figures(
+        session, today, unit_ids=None if unit is None else {unit.pk}, proposals=key
+    )
+    rows = figures.rows.values()
+    return {
+        "key_proposals": count,
+        "key_assigned": sum(r.assigned for r in rows),
+        "key_replied": sum(r.replied for r in rows),
+        "key_feedback": sum(r.feedback for r in rows),
+        "key_satisfied": sum(r.satisfied for r in rows),
+    }
 
 
 def data_version() -> tuple:
@@ -440,10 +490,12 @@ def _units_touched(old: tuple, new: tuple) -> set[int] | None:
 
 
 def _unit_figures(
-    session: Session, today: dt.date, unit_ids: set[int] | None = None
+    session: Session, today: dt.date, unit_ids: set[int] | None = None,
+    proposals: QuerySet[Proposal] | None = None,
 ) -> SessionFigures:
-    """Every unit's figures of the session (or those of `unit_ids`). Four grouped
-    queries and one for the unit names:
+    """Every unit's figures of the session (or those of `unit_ids`; over `proposals`
+    only, when given, e.g. the key proposals). Four grouped queries and one for the unit
+    names:
 
     - assigned, from the answering assignments' index alone;
     - replied, on time and feedback by satisfaction, in one query starting from the
@@ -459,6 +511,11 @@ def _unit_figures(
         answering = answering.filter(unit_id__in=unit_ids)
         overdue = overdue.filter(unit_id__in=unit_ids)
         signed = signed.filter(assignment__unit_id__in=unit_ids)
+    if proposals is not None:
+        chosen = proposals.values("pk")
+        answering = answering.filter(proposal__in=chosen)
+        overdue = overdue.filter(proposal__in=chosen)
+        signed = signed.filter(assignment__proposal__in=chosen)
     rows: dict[int, UnitRow] = {}  # named at the end (_name_rows)
     for unit_id, assigned in answering.order_by().values("unit_id").annotate(
         n=Count("pk")

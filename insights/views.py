@@ -112,7 +112,12 @@ def dashboard(request: HttpRequest, session_id: int | None = None) -> HttpRespon
                 (_("按期办复率"), board.on_time_rate.value or 0, board.on_time_rate.percent),
                 (_("满意率"), board.satisfaction_rate.value or 0,
                  board.satisfaction_rate.percent),
-            ],
+            ] + ([
+                (_("重点提案办复率"), board.key_reply_rate.value or 0,
+                 board.key_reply_rate.percent),
+                (_("重点提案满意率"), board.key_satisfaction_rate.value or 0,
+                 board.key_satisfaction_rate.percent),
+            ] if board.key_proposals else []),
             max_value=1.0,
         ),
         bar_chart(

@@ -20,6 +20,7 @@ from .models import (
     Proposer,
     Section,
     Session,
+    SupervisionRecord,
     Task,
     Unit,
 )
@@ -340,3 +341,30 @@ def unit_admin_unit_ids(user) -> QuerySet:
     return Membership.objects.filter(user=user, role=Membership.Role.UNIT_ADMIN).values(
         "unit_id"
     )
+
+
+# --- 督办 records of key proposals.
+
+
+def supervision_records_visible_to(user) -> QuerySet[SupervisionRecord]:
+    """The committee's staff read every 督办 record of its proposals; a unit's people read
+    those of the proposals handed to their unit (any role, not withdrawn), never write."""
+    if not user.is_authenticated:
+        return SupervisionRecord.objects.none()
+    if user.is_superuser:
+        return SupervisionRecord.objects.all()
+    # proposals_visible_to, as subqueries of one query.
+    assigned = (
+        Assignment.objects.filter(unit__in=unit_ids_of(user))
+        .exclude(state=Assignment.State.WITHDRAWN)
+        .values("proposal_id")
+    )
+    return SupervisionRecord.objects.filter(
+        Q(proposal__session__committee__in=committees_staffed_by(user))
+        | Q(proposal__in=assigned)
+    )
+
+
+def can_supervise(user, proposal: Proposal) -> bool:
+    """Marking a proposal as key, unmarking it and recording 督办: the committee's clerks."""
+    return can_manage_proposal(user, proposal)

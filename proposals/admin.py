@@ -27,6 +27,7 @@ from .models import (
     ReassignmentRequest,
     Section,
     Session,
+    SupervisionRecord,
     Task,
     Unit,
 )
@@ -176,7 +177,7 @@ class ProposalAdmin(ProjectAdmin):
     ]
     list_display_links = ["number", "title"]
     list_filter = [
-        "session", "status", "is_collective", OverdueFilter, "assignments__unit"
+        "session", "status", "is_key", "is_collective", OverdueFilter, "assignments__unit"
     ]
     search_fields = ["=number", "title", "content", "lead_proposer__name"]
     autocomplete_fields = ["lead_proposer", "co_signers", "merged_into"]
@@ -216,6 +217,20 @@ class ContactRecordAdmin(SimpleHistoryAdmin):
     list_display = ["assignment", "contacted_on", "method", "recorded_by"]
     list_filter = ["method", "assignment__unit"]
     search_fields = ["summary", "=assignment__proposal__number"]
+
+
+@admin.register(SupervisionRecord)
+class SupervisionRecordAdmin(SimpleHistoryAdmin):
+    list_display = ["proposal", "held_on", "kind", "participants", "recorded_by"]
+    list_filter = ["kind", "proposal__session"]
+    search_fields = ["text", "participants", "=proposal__number"]
+    list_select_related = ["proposal", "recorded_by"]
+    autocomplete_fields = ["proposal"]
+
+    def has_add_permission(self, request) -> bool:
+        # Recorded by the committee's clerks on a key proposal's page, which checks that
+        # the proposal is key (proposals.services.supervision_record_create).
+        return False
 
 
 @admin.register(Section)

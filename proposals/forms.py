@@ -20,6 +20,7 @@ from .models import (
     Proposal,
     ReassignmentRequest,
     Section,
+    SupervisionRecord,
     Task,
     Unit,
 )
@@ -283,6 +284,92 @@ class ProposalFilterForm(forms.Form):
         self.fields["session"].queryset = access.sessions_managed_by(user)
         self.fields["unit"].queryset = access.units_assignable_by(user)
         self.fields["status"].choices = [("", _("全部状态")), *Proposal.Status.choices]
+
+
+class KeyMarkForm(TextGuardMixin, forms.Form):
+    """列为重点提案 (or change its leader and unit). The 督办单位 is typed: it is often not a
+    handling unit (提案委员会, a 专委会, 政府督查室); the committee's units are offered."""
+
+    leader = forms.CharField(
+        label=gettext_lazy("领衔督办领导"),
+        max_length=50,
+        widget=forms.TextInput(attrs={"placeholder": "例如：王建华"}),
+        error_messages={"required": gettext_lazy("请填写领衔督办领导的姓名。")},
+    )
+    leader_title = forms.CharField(
+        label=gettext_lazy("职务"),
+        max_length=100,
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": "例如：市政协副主席"}),
+    )
+    supervising_unit = forms.CharField(
+        label=gettext_lazy("督办单位"),
+        max_length=100,
+        widget=forms.TextInput(attrs={"list": "supervising-units", "autocomplete": "off"}),
+        help_text=gettext_lazy("可从列表中选择本政协的单位，也可直接填写，例如：市政协提案委员会。"),
+        error_messages={"required": gettext_lazy("请填写督办单位。")},
+    )
+
+    def __init__(self, *args, proposal: Proposal | None = None, **kwargs):
+        if proposal is not None and proposal.supervising_leader and "initial" not in kwargs:
+            kwargs["initial"] = {
+                "leader": proposal.supervising_leader,
+                "leader_title": proposal.supervising_leader_title,
+                "supervising_unit": proposal.supervising_unit,
+            }
+        super().__init__(*args, **kwargs)
+        self.unit_names: list[str] = []
+        if proposal is not None:
+            self.unit_names = list(
+                Unit.objects.filter(
+                    committee_id=proposal.session.committee_id, is_active=True
+                ).values_list("name", flat=True)
+            )
+
+
+class KeyUnmarkForm(TextGuardMixin, forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("取消理由"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": gettext_lazy("取消重点提案须说明理由。")},
+    )
+
+    def clean_reason(self) -> str:
+        value = self.cleaned_data["reason"].strip()
+        if not value:
+            raise ValidationError(_("取消重点提案须说明理由。"))
+        return value
+
+
+class SupervisionRecordForm(TextGuardMixin, OnceTokenMixin, forms.ModelForm):
+    class Meta:
+        model = SupervisionRecord
+        fields = ["held_on", "kind", "participants", "text"]
+        widgets = {"held_on": DateInput, "text": forms.Textarea(attrs={"rows": 5})}
+        error_messages = {
+            "held_on": {
+                "required": gettext_lazy("请填写督办日期。"),
+                "invalid": gettext_lazy("请填写有效日期，例如 2025-05-10。"),
+            },
+            "kind": {
+                "required": gettext_lazy("请选择督办方式。"),
+                "invalid_choice": gettext_lazy("请选择走访、座谈会、领导批示或督办意见。"),
+            },
+            "participants": {"required": gettext_lazy("请填写参加人员。")},
+            "text": {"required": gettext_lazy("请填写督办情况。")},
+        }
+
+    def clean_held_on(self) -> dt.date:
+        value = self.cleaned_data["held_on"]
+        if value > timezone.localdate():
+            raise ValidationError(_("督办日期不能晚于今天。"))
+        return value
+
+    def clean_text(self) -> str:
+        value = self.cleaned_data["text"].strip()
+        if not value:
+            raise ValidationError(_("请填写督办情况。"))
+        return value
 
 
 # --- Units -----------------------------------------------------------------------------

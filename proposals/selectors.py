@@ -6,7 +6,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from . import access
 from .dates import MissingHolidayData, WorkingCalendar
-from .models import Assignment, Proposal, Session, Task, Unit
+from .models import Assignment, Proposal, Session, SupervisionRecord, Task, Unit
 
 # A task is 临期 within its session's reminder working days (the widest, when it has
 # several: the scan reminds from then on), or these when the session has none.
@@ -42,7 +42,8 @@ def proposals_for_clerk_list(
                 queryset=Assignment.objects.select_related("unit").in_reading_order(),
             )
         )
-        .order_by("-session__year", "session_id", "number")
+        # Key proposals (重点提案) first, in every work list.
+        .order_by("-is_key", "-session__year", "session_id", "number")
     )
     if q := q.strip():
         match = text_contains("title", q)
@@ -50,8 +51,8 @@ def proposals_for_clerk_list(
             match |= Q(number=int(q.lstrip("第").rstrip("号")))
         proposals = proposals.filter(match)
     if session:
-        # Within one session the (session, number) unique index gives the order.
-        proposals = proposals.filter(session=session).order_by("number")
+        # Within one session the (session, is_key, number) index gives the order.
+        proposals = proposals.filter(session=session).order_by("-is_key", "number")
     if status:
         proposals = proposals.filter(status=status)
     if unit:
@@ -66,14 +67,15 @@ def proposals_for_clerk_list(
 
 
 def open_assignments_of(user) -> QuerySet[Assignment]:
-    """A unit person's work list: their units' open assignments, soonest due first."""
+    """A unit person's work list: their units' open assignments, those of key proposals
+    (重点提案) first, then soonest due first."""
     return (
         Assignment.objects.filter(
             unit__in=access.unit_ids_of(user),
             state__in=Assignment.OPEN_STATES,
         )
         .select_related("proposal__session", "proposal__lead_proposer", "unit")
-        .order_by("due_on", "pk")
+        .order_by("-proposal__is_key", "due_on", "pk")
     )
 
 
@@ -158,3 +160,49 @@ def flag_tasks(tasks, *, today: dt.date, calendar: WorkingCalendar | None = None
         task.days_left = (task.due_on - today).days
         task.days_overdue = -task.days_left
     return tasks
+
+
+def key_proposals_for_clerk(user, *, session: Session | None = None) -> QuerySet[Proposal]:
+    """The key proposals (重点提案) the person manages, of one session or all, by number,
+    with their units in reading order and their 督办 record counts."""
+    proposals = (
+        access.proposals_managed_by(user)
+        .filter(is_key=True)
+        .select_related("session", "lead_proposer")
+        .prefetch_related(
+            Prefetch(
+                "assignments",
+                queryset=Assignment.objects.select_related("unit").in_reading_order(),
+            )
+        )
+        .order_by("-session__year", "session_id", "number")
+    )
+    if session is not None:
+        proposals = proposals.filter(session=session)
+    return proposals
+
+
+def supervision_records_of(user, proposal: Proposal) -> QuerySet[SupervisionRecord] | list:
+    """The 督办 records of the proposal the person may read, newest first. Records are
+    made only on key proposals and marking names the leader, who stays named after an
+    unmarking: a proposal never marked has none, and costs no query."""
+    if not (proposal.is_key or proposal.supervising_leader):
+        return []
+    return (
+        access.supervision_records_visible_to(user)
+        .filter(proposal=proposal)
+        .select_related("recorded_by")
+    )
+
+
+def awaits_leader_note(proposal: Proposal) -> bool:
+    """A key proposal whose session asks for its 领衔督办 leader's note before sign-off
+    (Session.key_requires_leader_note) and has none recorded yet: its replies may not be
+    signed off. The one definition, asked by the sign-off and by the signer's page."""
+    return (
+        proposal.is_key
+        and proposal.session.key_requires_leader_note
+        and not SupervisionRecord.objects.filter(
+            proposal=proposal, kind=SupervisionRecord.Kind.LEADER_NOTE
+        ).exists()
+    )

@@ -21,6 +21,7 @@ from .models import (
     Proposal,
     ReassignmentRequest,
     Section,
+    SupervisionRecord,
 )
 
 # What a clerk reads on the timeline is what happened, in words: which state, which date,
@@ -43,6 +44,8 @@ QUIET_FIELDS = {"paragraphs", "heading"}
 VALUE_FIELDS = {
     "due_on", "assigned_on", "decision_note", "return_reason", "merged_into",
     "requested_due_on",
+    "is_key", "supervising_leader", "supervising_leader_title", "supervising_unit",
+    "key_unmark_reason",
 }
 # Fields whose old value is worth showing next to the new one.
 _FROM_TO_FIELDS = {"due_on"}
@@ -96,6 +99,10 @@ def _reassignment_rows(proposal: Proposal, user) -> QuerySet:
     return ReassignmentRequest.history.filter(assignment__proposal_id=proposal.pk)
 
 
+def _supervision_rows(proposal: Proposal, user) -> QuerySet:
+    return SupervisionRecord.history.filter(proposal_id=proposal.pk)
+
+
 SOURCES: list[Source] = [
     _proposal_rows,
     _assignment_rows,
@@ -103,6 +110,7 @@ SOURCES: list[Source] = [
     _contact_rows,
     _extension_rows,
     _reassignment_rows,
+    _supervision_rows,
 ]
 
 _VERBS = {"+": "新建", "~": "修改", "-": "删除"}
@@ -111,6 +119,8 @@ _VERBS = {"+": "新建", "~": "修改", "-": "删除"}
 def _display(value) -> str:
     if value is None:
         return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
     if isinstance(value, models.Model):
         return str(getattr(value, "display_number", None) or value)
     if isinstance(value, dt.date):
@@ -226,10 +236,12 @@ CREATED_VERBS.update({
     ContactRecord: "记录沟通协商",
     ExtensionRequest: "申请延期",
     ReassignmentRequest: "申请调整",
+    SupervisionRecord: "记录督办",
 })
 CREATED_DETAILS.update({
     Assignment: lambda a: f"办理期限：{a.due_on:%Y-%m-%d}",
     ContactRecord: lambda c: f"{c.get_method_display()}：{c.summary[:60]}",
+    SupervisionRecord: lambda r: f"{r.get_kind_display()}（{r.participants}）：{r.text[:60]}",
     ExtensionRequest: lambda r: f"申请延至 {r.requested_due_on:%Y-%m-%d}：{r.reason[:60]}",
     ReassignmentRequest: lambda r: (
         f"建议改由{r.suggested_unit}承办：" if r.suggested_unit_id else ""

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import clerk, unit
+from .views import clerk, key, unit
 
 app_name = "proposals"
 
@@ -13,6 +13,15 @@ urlpatterns = [
     path("proposals/<int:pk>/reject/", clerk.proposal_reject, name="proposal_reject"),
     path("proposals/<int:pk>/merge/", clerk.proposal_merge, name="proposal_merge"),
     path("proposals/<int:pk>/assign/", clerk.proposal_assign, name="proposal_assign"),
+    # 重点提案 and 督办
+    path("proposals/key/", key.key_proposal_list, name="key_proposal_list"),
+    path("proposals/<int:pk>/key/", key.key_mark, name="key_mark"),
+    path("proposals/<int:pk>/key/unmark/", key.key_unmark, name="key_unmark"),
+    path(
+        "proposals/<int:pk>/supervision/new/",
+        key.supervision_create,
+        name="supervision_create",
+    ),
     path(
         "proposals/<int:pk>/extensions/<int:request_pk>/decide/",
         clerk.extension_decide,

@@ -425,3 +425,35 @@ def test_it_shows_countersigns_in_every_state(demo, db, client):
     assert "研究开通" in html
     html = _page(_client(client, "jy_signer"), reverse("replies:detail", args=[held.reply_id]))
     assert "市财政局尚未会签" in html
+
+
+# --- 重点提案 and 督办 (demo/key_proposals.py) ---------------------------------------------
+
+
+def test_it_marks_two_key_proposals_in_different_states_with_their_records(demo, db, client):
+    from proposals.models import SupervisionRecord
+
+    key = Proposal.objects.filter(is_key=True).order_by("number")
+    assert [(p.number, p.supervising_leader, p.supervising_unit) for p in key] == [
+        (44137, "王建华", "市政协提案委员会"),
+        (44158, "李晓梅", "市政府督查室"),
+    ]
+    assert len({p.status for p in key}) == 2  # one in handling, one answered
+    kinds = {
+        p.number: sorted(p.supervision_records.values_list("kind", flat=True)) for p in key
+    }
+    assert kinds == {44137: ["leader_note", "meeting", "visit"], 44158: ["meeting", "opinion"]}
+    for record in SupervisionRecord.objects.select_related("proposal"):
+        assert record.held_on < TODAY
+        assert record.held_on >= record.proposal.assigned_on
+    # Marked after the proposal's last change: its timeline reads no state going back.
+    for p in key:
+        latest = p.history.order_by("-history_date", "-history_id").first()
+        assert latest.is_key and latest.history_user.username == "tiwei"
+    listing = _page(_client(client, "tiwei"), reverse("proposals:key_proposal_list"))
+    assert "共 2 件" in listing and "王建华" in listing
+    # 第44137号 heads the lead handler's work list (第44158号 is answered: not open work).
+    html = _page(_client(client, LEAD_HANDLER), reverse("home"))
+    assert html.count('<span class="pill key"') == 1
+    rows = html.split("<tbody>", 1)[1].split("</tr>")
+    assert "第44137号" in rows[0] and 'class="pill key"' in rows[0]

@@ -11,6 +11,7 @@ from .notices import Notice, NoticeCursor
 from .once import FormToken
 from .org import Committee, CommitteeRole, Membership, Proposer, Session, Unit
 from .proposal import Proposal, ProposalStatus
+from .supervision import SupervisionRecord
 
 __all__ = [
     "Assignment",
@@ -30,6 +31,7 @@ __all__ = [
     "ReassignmentRequest",
     "Section",
     "Session",
+    "SupervisionRecord",
     "Task",
     "Unit",
 ]

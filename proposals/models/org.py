@@ -88,6 +88,11 @@ class Session(models.Model):
         _("会签期限（工作日）"), default=3, validators=[MinValueValidator(1)],
         help_text=_("协办单位逾期未会签的，视为同意。"),
     )
+    key_requires_leader_note = models.BooleanField(
+        _("重点提案须有领导批示方可签发"),
+        default=False,
+        help_text=_("勾选后，重点提案的答复函须在督办记录中录入领衔督办领导的批示后才能签发。"),
+    )
     is_current = models.BooleanField(_("当前会议"), default=False)
     history = HistoricalRecords()
 

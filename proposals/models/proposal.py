@@ -74,6 +74,17 @@ class Proposal(models.Model):
         related_name="+",
         verbose_name=_("登记人"),
     )
+    # 重点提案: picked by the committee each session, led by a named leader (领衔督办, a
+    # vice chair or a deputy mayor: a name and title, not an account) with a supervising
+    # unit (督办单位, often not a handling unit: 提案委, a 专委会, 政府督查室). Marked and
+    # unmarked through proposals.services.key_proposals; the history keeps every change.
+    is_key = models.BooleanField(_("重点提案"), default=False)
+    supervising_leader = models.CharField(_("领衔督办领导"), max_length=50, blank=True)
+    supervising_leader_title = models.CharField(
+        _("领衔督办领导职务"), max_length=100, blank=True, help_text=_("例如：市政协副主席")
+    )
+    supervising_unit = models.CharField(_("督办单位"), max_length=100, blank=True)
+    key_unmark_reason = models.TextField(_("取消重点理由"), blank=True)
     history = HistoricalRecords(m2m_fields=[co_signers])
 
     class Meta:
@@ -101,6 +112,16 @@ class Proposal(models.Model):
                 condition=~Q(merged_into=models.F("id")),
                 name="proposal_not_merged_into_itself",
             ),
+            models.CheckConstraint(
+                condition=Q(is_key=False) | (~Q(supervising_leader="") & ~Q(supervising_unit="")),
+                name="proposal_key_has_leader_and_unit",
+                violation_error_message=_("重点提案须有领衔督办领导和督办单位"),
+            ),
+        ]
+        indexes = [
+            # Work lists show key proposals first (the clerk's list of a session: key ones,
+            # then by number), read in this order from the index.
+            models.Index(fields=["session", "-is_key", "number"], name="proposal_key_first"),
         ]
 
     def __str__(self) -> str:

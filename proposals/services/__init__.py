@@ -17,6 +17,12 @@ from .calendar import (
     package_days,
     package_years,
 )
+from .key_proposals import (
+    KEY_STATUSES,
+    proposal_mark_key,
+    proposal_unmark_key,
+    supervision_record_create,
+)
 from .proposals import (
     proposal_accept,
     proposal_merge,
@@ -49,6 +55,7 @@ from .tasks import (
 )
 
 __all__ = [
+    "KEY_STATUSES",
     "ConflictError",
     "UnitChoice",
     "assignment_add",
@@ -68,10 +75,12 @@ __all__ = [
     "package_years",
     "proposal_accept",
     "proposal_assign",
+    "proposal_mark_key",
     "proposal_merge",
     "proposal_register",
     "proposal_reject",
     "proposal_set_status",
+    "proposal_unmark_key",
     "reassignment_deadline",
     "reassignment_request_create",
     "reassignment_request_decide",
@@ -80,6 +89,7 @@ __all__ = [
     "section_save",
     "section_submit",
     "task_cancel",
+    "supervision_record_create",
     "task_create",
     "task_finish",
     "task_reassign",

@@ -19,6 +19,7 @@ import time_machine
 from django.test import Client
 from django.urls import get_resolver, reverse
 
+from proposals import services
 from proposals.models import (
     Assignment,
     ContactRecord,
@@ -27,9 +28,11 @@ from proposals.models import (
     Proposal,
     ReassignmentRequest,
     Section,
+    SupervisionRecord,
     Task,
 )
 
+from .factories import AssignmentFactory, ProposalFactory
 from .scenario import build_scenario
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("requests_as_app_role")]
@@ -81,6 +84,16 @@ def reassign_data(s, assignee="signer"):
     return {"assignee": s.users[assignee].pk}
 
 
+def key_data(s):
+    return {"leader": "王建华", "leader_title": "市政协副主席",
+            "supervising_unit": "市政协提案委员会"}
+
+
+def supervision_data(s):
+    return {"held_on": "2025-03-31", "kind": "leader_note", "participants": "王建华副主席",
+            "text": "请市市场监管局抓紧办理。"}
+
+
 NONE = lambda s: {}  # noqa: E731
 
 # name (URL name), label, url(s), method, data(s),
@@ -129,6 +142,39 @@ MATRIX = [
     ("reassignment_decide", "reject",
         lambda s: u("reassignment_decide", s.proposal.pk, s.reassignment.pk), "POST",
         lambda s: {"approve": "0"}, (302, 302, 404, 403, 403, 404, 403)),
+    # --- 重点提案 and 督办 (s.key: a key proposal of the lead and co units, with a record)
+    ("key_proposal_list", "list", lambda s: u("key_proposal_list"), "GET", NONE,
+        (302, 200, 200, 403, 403, 403, 403)),
+    ("key_mark", "GET", lambda s: u("key_mark", s.proposal.pk), "GET", NONE,
+        (302, 405, 405, 405, 405, 405, 405)),
+    ("key_mark", "mark", lambda s: u("key_mark", s.proposal.pk), "POST", key_data,
+        (302, 302, 404, 403, 403, 404, 403)),
+    ("key_mark", "without a leader", lambda s: u("key_mark", s.proposal.pk), "POST",
+        lambda s: {"supervising_unit": "提案委"}, (302, 400, 404, 403, 403, 404, 403)),
+    ("key_mark", "guess: other committee's", lambda s: u("key_mark", s.other_proposal.pk),
+        "POST", key_data, (302, 404, 302, 404, 404, 404, 404)),
+    ("key_unmark", "GET", lambda s: u("key_unmark", s.key.pk), "GET", NONE,
+        (302, 405, 405, 405, 405, 405, 405)),
+    ("key_unmark", "unmark", lambda s: u("key_unmark", s.key.pk), "POST",
+        lambda s: {"reason": "已列入市政府重点工作。"}, (302, 302, 404, 403, 403, 404, 403)),
+    ("key_unmark", "not a key proposal", lambda s: u("key_unmark", s.proposal.pk), "POST",
+        lambda s: {"reason": "x"}, (302, 400, 404, 403, 403, 404, 403)),
+    ("supervision_create", "form", lambda s: u("supervision_create", s.key.pk), "GET", NONE,
+        (302, 200, 404, 403, 403, 404, 403)),
+    ("supervision_create", "create", lambda s: u("supervision_create", s.key.pk), "POST",
+        supervision_data, (302, 302, 404, 403, 403, 404, 403)),
+    ("supervision_create", "not a key proposal",
+        lambda s: u("supervision_create", s.proposal.pk), "POST", supervision_data,
+        (302, 400, 404, 403, 403, 404, 403)),
+    ("supervision_create", "guess: other committee's",
+        lambda s: u("supervision_create", s.other_proposal.pk), "GET", NONE,
+        (302, 404, 200, 404, 404, 404, 404)),
+    ("assignment_detail", "key proposal's lead, with 督办 records",
+        lambda s: u("assignment_detail", s.key_lead.pk), "GET", NONE,
+        (302, 403, 404, 200, 404, 404, 200)),
+    ("assignment_detail", "key proposal's co unit, with 督办 records",
+        lambda s: u("assignment_detail", s.key_co.pk), "GET", NONE,
+        (302, 403, 404, 404, 200, 404, 404)),
     # --- Unit pages ------------------------------------------------------------------
     ("assignment_detail", "lead assignment", lambda s: u("assignment_detail", s.lead.pk),
         "GET", NONE, (302, 403, 404, 200, 404, 404, 200)),
@@ -261,21 +307,43 @@ CASES = [
 ]
 
 
+def add_key_proposal(s) -> None:
+    """A key proposal (重点提案) handled by the lead and the co unit, with a 督办 record."""
+    s.key = ProposalFactory(
+        session=s.session, number=44600, lead_proposer=s.proposer,
+        status=Proposal.Status.IN_PROGRESS, title="关于推进质量强市建设的提案",
+    )
+    s.key_lead = AssignmentFactory(proposal=s.key, unit=s.lead_unit, role=Assignment.Role.LEAD)
+    s.key_co = AssignmentFactory(proposal=s.key, unit=s.co_unit, role=Assignment.Role.CO)
+    services.proposal_mark_key(
+        proposal=s.key, leader="李晓梅", leader_title="副市长", supervising_unit="市政府督查室",
+        actor=s.users["clerk"],
+    )
+    services.supervision_record_create(
+        proposal=s.key, kind="meeting", held_on=dt.date(2025, 3, 31),
+        participants="李晓梅副市长、市市场监管局", text="召开督办座谈会。", actor=s.users["clerk"],
+    )
+
+
 @pytest.fixture
 def scenario():
     with time_machine.travel(dt.datetime(2025, 4, 1, 10, tzinfo=dt.UTC), tick=False):
-        yield build_scenario()
+        s = build_scenario()
+        add_key_proposal(s)
+        yield s
 
 
 def _counts() -> dict:
     models = (Proposal, Assignment, Section, ContactRecord, ExtensionRequest, ReassignmentRequest,
-              Task, Notice)
+              Task, Notice, SupervisionRecord)
     return {m.__name__: m.objects.count() for m in models}
 
 
 def _states(s) -> dict:
     return {
         "proposals": list(Proposal.objects.order_by("pk").values_list("status", flat=True)),
+        "key": list(Proposal.objects.order_by("pk").values_list(
+            "is_key", "supervising_leader", "supervising_unit", "key_unmark_reason")),
         "sections": list(Section.objects.order_by("pk").values_list("state", "version")),
         "requests": list(ExtensionRequest.objects.values_list("state", flat=True))
         + list(ReassignmentRequest.objects.values_list("state", flat=True)),
@@ -332,6 +400,9 @@ GET_PAGES_WITH_FORMS = [
     ("clerk", lambda s: u("proposal_detail", s.registered.pk)),
     ("clerk", lambda s: u("proposal_detail", s.proposal.pk)),
     ("clerk", lambda s: u("proposal_assign", s.accepted.pk)),
+    ("clerk", lambda s: u("proposal_detail", s.key.pk)),
+    ("clerk", lambda s: u("supervision_create", s.key.pk)),
+    ("lead", lambda s: u("assignment_detail", s.key_lead.pk)),
     ("lead", lambda s: u("assignment_detail", s.lead.pk)),
     ("lead", lambda s: u("contact_create", s.lead.pk)),
     ("lead", lambda s: u("section_edit", s.lead.pk, s.lead_draft.pk)),

@@ -17,6 +17,8 @@ from ..forms import (
     AssignFormSet,
     DecisionNoteForm,
     ExtensionDecideForm,
+    KeyMarkForm,
+    KeyUnmarkForm,
     MergeForm,
     ProposalFilterForm,
     ProposalRegisterForm,
@@ -142,6 +144,10 @@ def _detail_context(request: HttpRequest, proposal: Proposal, **forms) -> dict:
         "can_merge": proposal.status in (Proposal.Status.REGISTERED, Proposal.Status.ACCEPTED),
         "can_assign": proposal.status == Proposal.Status.ACCEPTED,
         "panels": build_panels(PROPOSAL_PANELS, request, proposal),
+        "can_mark_key": proposal.is_key or proposal.status in services.KEY_STATUSES,
+        "key_form": KeyMarkForm(proposal=proposal),
+        "unmark_form": KeyUnmarkForm(),
+        "supervision_records": selectors.supervision_records_of(user, proposal),
     }
     context.update(forms)
     return context

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from .. import access, services
+from .. import access, selectors, services
 from .. import once as _once
 from ..dates import MissingHolidayData
 from ..forms import (
@@ -63,6 +63,7 @@ def _assignment_context(request: HttpRequest, assignment: Assignment, **extra) -
         "other_sections": other_sections if assignment.answers_proposer else [],
         "co_assignments": co_assignments,
         "contact_records": assignment.contact_records.select_related("recorded_by"),
+        "supervision_records": selectors.supervision_records_of(user, proposal),
         "extension_requests": assignment.extension_requests.all(),
         "reassignment_requests": assignment.reassignment_requests.select_related(
             "suggested_unit"

@@ -19,7 +19,7 @@ from .drafts import (
 )
 from .feedback import feedback_link_create, feedback_link_get, feedback_submit
 from .record_copy import record_copy_make, record_copy_retry, record_copy_schedule
-from .signoff import reply_mark_sent, reply_sign_off
+from .signoff import leader_note_refusal, reply_mark_sent, reply_sign_off
 
 __all__ = [
     "ALLOWED",
@@ -35,6 +35,7 @@ __all__ = [
     "feedback_link_create",
     "feedback_link_get",
     "feedback_submit",
+    "leader_note_refusal",
     "record_copy_make",
     "record_copy_retry",
     "record_copy_schedule",

@@ -7,13 +7,15 @@ import hashlib
 import logging
 from collections.abc import Callable
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from proposals.access import is_signer
+from proposals.selectors import awaits_leader_note
 
 from .. import signing
 from ..models import DocumentCounter, Feedback, Reply
@@ -25,6 +27,24 @@ from .lifecycle import reply_delivered
 from .record_copy import record_copy_schedule
 
 logger = logging.getLogger(__name__)
+
+
+# Said by the refused sign-off and, before it, on the signer's page.
+LEADER_NOTE_MISSING = gettext_lazy(
+    "%(p)s是重点提案，本届次规定须先录入领衔督办领导（%(leader)s）的批示才能签发答复函。"
+    "请联系提案委员会交办员在督办记录中录入领导批示后再签发。"
+)
+
+
+def leader_note_refusal(proposal) -> str:
+    """Why a reply to `proposal` may not be signed off yet for want of its 领衔督办
+    leader's note (proposals.selectors.awaits_leader_note), or "" when nothing is missing."""
+    if not awaits_leader_note(proposal):
+        return ""
+    leader = proposal.supervising_leader
+    if proposal.supervising_leader_title:
+        leader = f"{proposal.supervising_leader_title}{leader}"
+    return str(LEADER_NOTE_MISSING) % {"p": proposal.display_number, "leader": leader}
 
 
 def _signer_name(user) -> str:
@@ -66,6 +86,8 @@ def reply_sign_off(
     if not is_signer(actor, reply.unit_id):
         raise PermissionDenied(_("只有本单位的签发人才能签发答复。"))
     countersign_check(reply)
+    if refusal := leader_note_refusal(reply.proposal):
+        raise ValidationError(refusal, code="leader_note")
 
     signed_on = signed_on or timezone.localdate()
     counter = _take_number(unit_id=reply.unit_id, year=signed_on.year)

@@ -89,9 +89,39 @@ def assignment_countersign_panel(request, assignment: Assignment) -> dict | None
     return {"countersigns": countersigns} if countersigns else None
 
 
+def key_list_progress(user, proposals: list[Proposal]) -> dict[int, dict]:
+    """The key-proposal list's reply columns: of each answering unit, its reply being
+    written or reviewed (答复稿), its reply in force (签发) and the proposer's feedback on
+    it. Two queries for the whole list."""
+    replies = (
+        access.replies_readable_by(user)
+        .filter(proposal__in=[p.pk for p in proposals])
+        .select_related("unit")
+        .order_by("-created_at", "-pk")
+    )
+    by_assignment: dict[int, dict] = {}
+    for r in replies:  # newest first: the first open one and the first signed one count
+        row = by_assignment.setdefault(
+            r.assignment_id, {"proposal_id": r.proposal_id, "unit": r.unit, "draft": None,
+                              "signed": None}
+        )
+        if r.is_frozen:
+            row["signed"] = row["signed"] or r
+        else:
+            row["draft"] = row["draft"] or r
+    signed = [row["signed"] for row in by_assignment.values() if row["signed"]]
+    feedback = {f.reply_id: f for f in Feedback.objects.filter(reply__in=signed)}
+    cells: dict[int, dict] = {}
+    for row in by_assignment.values():
+        row["feedback"] = row["signed"] and feedback.get(row["signed"].pk)
+        cells.setdefault(row["proposal_id"], {"rows": []})["rows"].append(row)
+    return cells
+
+
 def register() -> None:
     from proposals.views import HOME_PANELS
     from proposals.views.clerk import PROPOSAL_PANELS
+    from proposals.views.key import KEY_LIST_COLUMNS
     from proposals.views.unit import ASSIGNMENT_PANELS
 
     panel = "replies/_countersign_panel.html"
@@ -99,6 +129,11 @@ def register() -> None:
         HOME_PANELS.append((panel, home_countersign_panel))
     if (panel, assignment_countersign_panel) not in ASSIGNMENT_PANELS:
         ASSIGNMENT_PANELS.append((panel, assignment_countersign_panel))
+
+
+    column = (("答复稿", "签发", "提案人评价"), "replies/_key_progress.html", key_list_progress)
+    if column not in KEY_LIST_COLUMNS:
+        KEY_LIST_COLUMNS.append(column)
 
     template = "replies/_proposal_replies.html"
     if (template, proposal_panel) not in PROPOSAL_PANELS:

@@ -54,6 +54,11 @@ def _detail_context(request: HttpRequest, reply: Reply, *, findings: list | None
     }
     context["can_act"] = context["can_compose"] or context["is_signer"]
     context.update(_countersign_context(reply, is_member=context["is_member"]))
+    # A key proposal still waiting for its leader's note (Session.key_requires_leader_note).
+    context["leader_note_refusal"] = (
+        services.leader_note_refusal(reply.proposal)
+        if reply.state == Reply.State.IN_REVIEW else ""
+    )
     context.update(record_copy_context(user, reply))
     context.update(extra)
     return context
@@ -100,7 +105,8 @@ def review_queue(request: HttpRequest) -> HttpResponse:
         access.replies_awaiting_signature_of(request.user)
         .select_related("proposal__lead_proposer", "created_by")
         .annotate(countersign_open=Exists(held))
-        .order_by("updated_at", "pk")
+        # Key proposals (重点提案) first, as in every work list.
+        .order_by("-proposal__is_key", "updated_at", "pk")
     )
     recent = (
         access.replies_readable_by(request.user)

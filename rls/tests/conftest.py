@@ -18,6 +18,7 @@ from proposals.models import (
     ExtensionRequest,
     Notice,
     ReassignmentRequest,
+    SupervisionRecord,
     Task,
 )
 from proposals.tests.factories import (
@@ -89,6 +90,10 @@ def _city(name: str, province) -> City:
         not_after=dt.datetime(2030, 1, 1, tzinfo=dt.UTC),
     )
     RecordCopy.objects.create(reply=reply, certificate=certificate)
+    SupervisionRecord.objects.create(
+        proposal=case.proposal, kind=SupervisionRecord.Kind.LEADER_NOTE, held_on=day,
+        text="请抓紧办理。", recorded_by=case.handler,
+    )
     Countersign.objects.create(
         reply=reply, unit=case.co.unit, assignment=case.co, requested_on=dt.date(2025, 4, 1),
         requested_by=case.handler,

@@ -33,7 +33,7 @@ def _refused(role, committee_id, sql, params, *, match="row-level security", **k
 
 def test_it_covers_the_committee_owned_tables(require_postgres):
     tables = set(registry())
-    assert len(tables) == 50
+    assert len(tables) == 52
     assert {
         "proposals_proposal", "proposals_assignment", "proposals_section",
         "proposals_historicalproposal", "replies_reply", "replies_replyparagraph",
@@ -41,7 +41,8 @@ def test_it_covers_the_committee_owned_tables(require_postgres):
         "insights_proposalimport", "proposals_proposal_co_signers",
         "proposals_historicalproposal_co_signers", "replies_committeeca",
         "replies_unitcertificate", "replies_recordcopy", "replies_countersign",
-        "replies_historicalcountersign",
+        "replies_historicalcountersign", "proposals_supervisionrecord",
+        "proposals_historicalsupervisionrecord",
     } <= tables
 
 
@@ -49,7 +50,7 @@ def test_it_shows_no_row_without_a_committee(province, app_role):
     owner = _owner_counts()
     filled = [table for table, count in owner.items() if count]
     # The data reaches most tables, or this would prove little.
-    assert len(filled) >= 45, sorted(set(owner) - set(filled))
+    assert len(filled) >= 47, sorted(set(owner) - set(filled))
     with as_app(app_role) as cursor:
         assert _app_counts(cursor) == dict.fromkeys(owner, 0)
 
@@ -58,7 +59,7 @@ def test_it_shows_a_city_only_its_own_rows(province, app_role):
     a, b = province.a.committee.pk, province.b.committee.pk
     own = _owner_counts("WHERE {column} = %s", [a])
     theirs = _owner_counts("WHERE {column} = %s", [b])
-    assert sum(1 for count in theirs.values() if count) >= 35
+    assert sum(1 for count in theirs.values() if count) >= 37
     with as_app(app_role, a) as cursor:
         assert _app_counts(cursor) == own
         cursor.execute("SELECT DISTINCT committee_id FROM proposals_proposal")
