@@ -91,7 +91,7 @@ def _city(name: str, province) -> City:
     )
     RecordCopy.objects.create(reply=reply, certificate=certificate)
     SupervisionRecord.objects.create(
-        proposal=case.proposal, kind=SupervisionRecord.Kind.LEADER_NOTE, held_on=day,
+        proposal=case.proposal, kind=SupervisionRecord.Kind.LEADER_NOTE, held_on=dt.date(2025, 4, 1),
         text="请抓紧办理。", recorded_by=case.handler,
     )
     Countersign.objects.create(
