@@ -283,7 +283,7 @@ def test_only_the_proposals_people_read_its_records(s):
     record = _record(s)
     readers = {name for name, user in s.users.items()
                if access.supervision_records_visible_to(user).filter(pk=record.pk).exists()}
-    assert readers == {"clerk", "lead", "co", "co2", "signer"}
+    assert readers == {"clerk", "lead", "lead_admin", "co", "co2", "signer"}
 
 
 def test_the_key_list_shows_each_ones_progress(clerk, s):

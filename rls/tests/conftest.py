@@ -91,8 +91,8 @@ def _city(name: str, province) -> City:
     )
     RecordCopy.objects.create(reply=reply, certificate=certificate)
     SupervisionRecord.objects.create(
-        proposal=case.proposal, kind=SupervisionRecord.Kind.LEADER_NOTE, held_on=dt.date(2025, 4, 1),
-        text="请抓紧办理。", recorded_by=case.handler,
+        proposal=case.proposal, kind=SupervisionRecord.Kind.LEADER_NOTE,
+        held_on=dt.date(2025, 4, 1), text="请抓紧办理。", recorded_by=case.handler,
     )
     Countersign.objects.create(
         reply=reply, unit=case.co.unit, assignment=case.co, requested_on=dt.date(2025, 4, 1),
