@@ -30,7 +30,7 @@ MAX_QUERIES = {
     "proposal list search": 20,
     # +1 on PostgreSQL: the person's committee for row-level security (rls.middleware).
     "unit work list (home)": 18,  # + the unit admin's late tasks, the 会签 waiting (issue 20)
-    "proposal page (clerk)": 34,
+    "proposal page (clerk)": 35,  # + the key proposal card (issue 20), +1 on PostgreSQL
     "assignment page (unit)": 28,  # + the unit's tasks, who may give them, to whom
     "dashboard": 23,
     "dashboard (cached)": 12,
