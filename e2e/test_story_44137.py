@@ -1,8 +1,11 @@
-"""The whole 44137 story in a real browser: the clerk registers, accepts and assigns; a co
-unit submits its section; the lead unit records its contact with the proposer, accepts the
-section, composes the reply, checks and submits it; the signer signs it off; the proposer
-opens the personal link on a phone and answers 满意; the clerk sees the proposal answered
-with the feedback."""
+"""The whole 44137 story in a real browser: the clerk registers, accepts and assigns, and
+makes it a key proposal (重点提案) led by a vice chair; the lead unit's administrator gives
+its handler a task; a co unit submits its section; the lead unit records its contact with
+the proposer (closing the task), accepts the section, composes the reply, checks and
+submits it; the signer is held back until the co unit confirms the final text (会签) and
+the clerk records the leader's note (督办); the signer signs it off; the proposer opens the
+personal link on a phone and answers 满意; the clerk sees the proposal answered with the
+feedback."""
 
 import datetime as dt
 import re
@@ -42,7 +45,10 @@ def people(settings):
     settings.SESSION_EXPIRE_AT_BROWSER_CLOSE = True
     with time_machine.travel(DAY, tick=True):
         committee = CommitteeFactory(name="连云港市政协", short_name="市政协")
-        SessionFactory(committee=committee, name="十四届四次会议", is_current=True)
+        # 会签 on (the product's default) and, for key proposals, the leader's note required
+        # before sign-off (issue 20).
+        SessionFactory(committee=committee, name="十四届四次会议", is_current=True,
+                       countersign_required=True, key_requires_leader_note=True)
         units = {
             "lead": UnitFactory(committee=committee, name="连云港市市场监督管理局",
                                 short_name="市市场监管局", doc_prefix="连市监办复"),
@@ -66,6 +72,11 @@ def people(settings):
             user=UserFactory(username="lead_signer", first_name="马盈"),
             unit=units["lead"],
             role=Membership.Role.SIGNER,
+        )
+        MembershipFactory(
+            user=UserFactory(username="lead_admin", first_name="孙洁"),
+            unit=units["lead"],
+            role=Membership.Role.UNIT_ADMIN,
         )
         ProposerFactory(committee=committee, name="王波", sector="经济界")
         ProposerFactory(committee=committee, name="李静", sector="科技界")
@@ -139,6 +150,27 @@ def test_it_runs_the_44137_story_from_registration_to_the_proposers_feedback(
     proposal = Proposal.objects.get(number=44137)
     assert proposal.status == Proposal.Status.ASSIGNED
     assert sorted(proposal.assignments.values_list("role", flat=True)) == ["co", "co", "lead"]
+    # 3a. The committee makes it a key proposal (重点提案) led by a vice chair.
+    key = page.locator("#key")
+    key.get_by_label("领衔督办领导", exact=True).fill("王建华")
+    key.get_by_label("职务", exact=True).fill("市政协副主席")
+    key.get_by_label("督办单位", exact=True).fill("市政协提案委员会")
+    key.get_by_role("button", name="列为重点提案").click()
+    expect(page.locator(".page-head .pill.key")).to_have_text("重点")
+    expect(page.locator("#key")).to_contain_text("王建华（市政协副主席）")
+    log_out(page)
+
+    # 3b. The lead unit's administrator gives its handler a task: contact the proposer.
+    log_in(page, base, "lead_admin")
+    page.get_by_role("link", name="关于加快知识产权强市建设的提案").click()
+    tasks = page.locator("#tasks")
+    tasks.get_by_text("分派新任务").click()
+    tasks.get_by_label("任务类型", exact=True).select_option(label="联系提案人")
+    tasks.get_by_label("承办人", exact=True).select_option(label="市市场监管局承办人")
+    tasks.get_by_label("期限", exact=True).fill("2025-04-10")
+    tasks.get_by_label("说明", exact=True).fill("上门走访王波委员，听取意见。")
+    tasks.get_by_role("button", name="分派任务").click()
+    expect(page.locator("#tasks")).to_contain_text("市市场监管局承办人")
     log_out(page)
 
     # 4. The 科技局 handler sees it on the work list and submits the section.
@@ -159,9 +191,11 @@ def test_it_runs_the_44137_story_from_registration_to_the_proposers_feedback(
     shoot("08-co-section-submitted")
     log_out(page)
 
-    # 5. The lead handler records the contact and accepts the section.
+    # 5. The lead handler finds the task on the home page, records the contact (and closes
+    # the task) and accepts the section.
     log_in(page, base, "lead_handler")
-    page.get_by_role("link", name="关于加快知识产权强市建设的提案").click()
+    expect(page.locator("main")).to_contain_text("联系提案人")
+    page.get_by_role("link", name="关于加快知识产权强市建设的提案", exact=True).click()
     page.get_by_role("link", name="记录沟通协商").click()
     page.get_by_label("沟通日期", exact=True).fill("2025-03-20")
     page.get_by_label("方式", exact=True).select_option(label="走访")
@@ -172,6 +206,8 @@ def test_it_runs_the_44137_story_from_registration_to_the_proposers_feedback(
     shoot("09-lead-contact-form")
     page.get_by_role("button", name="保存").click()
     expect(page.locator(".messages")).to_contain_text("已记录沟通协商情况")
+    page.locator("#tasks").get_by_role("button", name="标记完成").click()
+    expect(page.locator("#tasks .pill.task-state-done")).to_have_text("已完成")
     card = page.locator(".section-card", has_text="聚力高价值创造")
     expect(card).to_contain_text("连云港市科学技术局")
     shoot("10-lead-assignment", doc="05-lead-assignment")
@@ -233,10 +269,40 @@ def test_it_runs_the_44137_story_from_registration_to_the_proposers_feedback(
     shoot("16-submitted")
     log_out(page)
 
+    # 8a. The signer may not sign yet: 市科技局 has not confirmed the final text (会签),
+    # and the key proposal's leader has not given a note.
+    log_in(page, base, "lead_signer")
+    page.get_by_role("link", name="关于加快知识产权强市建设的提案").click()
+    page.get_by_role("link", name="审核签发").click()
+    expect(page.locator("#sign-blocked")).to_contain_text("市科技局尚未会签")
+    expect(page.get_by_role("button", name="签发", exact=True)).to_be_disabled()
+    log_out(page)
+
+    # 8b. 市科技局 reads the final draft, its own paragraphs marked, and confirms (会签).
+    log_in(page, base, "co_handler")
+    page.get_by_role("link", name="市市场监管局对第44137号提案的答复").click()
+    expect(page.locator("mark, .mine").first).to_be_visible()
+    page.get_by_role("button", name="同意，会签").click()
+    expect(page.locator(".notice-ok")).to_contain_text("本单位已于")
+    log_out(page)
+
+    # 8c. The clerk records the leader's note (督办: 领导批示).
+    log_in(page, base, "jiaoban")
+    page.get_by_role("link", name=re.compile("关于加快知识产权强市建设的提案")).click()
+    page.get_by_role("link", name="记录督办").click()
+    page.get_by_label("日期").fill("2025-03-20")
+    page.get_by_label("督办方式").select_option(label="领导批示")
+    page.get_by_label("参加人员").fill("王建华副主席")
+    page.get_by_label("督办情况").fill("同意答复，请按期送达提案人。")
+    page.get_by_role("button", name="保存").click()
+    expect(page.locator("#supervision")).to_contain_text("同意答复")
+    log_out(page)
+
     # 8. The signer reads it (each paragraph with its unit) and signs it off.
     log_in(page, base, "lead_signer")
     page.get_by_role("link", name="关于加快知识产权强市建设的提案").click()
     page.get_by_role("link", name="审核签发").click()
+    expect(page.locator("#sign-blocked")).to_have_count(0)
     outline = page.locator(".letter-outline")
     expect(outline).to_contain_text("聚力高价值创造")
     expect(outline.locator(".unit-co").first).to_have_text("市科技局")
@@ -279,5 +345,13 @@ def test_it_runs_the_44137_story_from_registration_to_the_proposers_feedback(
 
     proposal.refresh_from_db()
     assert proposal.status == Proposal.Status.FEEDBACK
+    assert proposal.is_key and proposal.supervising_leader == "王建华"
+    assert proposal.supervision_records.get().kind == "leader_note"
+    task = lead.tasks.get()
+    assert (task.kind, task.state, task.assignee.username) == ("contact", "done", "lead_handler")
+    from replies.models import Countersign
+
+    countersign = Countersign.objects.get(reply__proposal=proposal)
+    assert (countersign.unit, countersign.state) == (units["co"], Countersign.State.CONFIRMED)
     reply = proposal.replies.get()
     assert reply.state == "sent" and reply.feedback.satisfaction == "satisfied"
