@@ -9,6 +9,7 @@ class RepliesConfig(AppConfig):
     def ready(self) -> None:
         from jobs.registry import register_runner, register_start_actions
         from proposals.deadlines import register_daily_step
+        from proposals.signals import assignment_withdrawn
 
         from . import compilation, timeline
         from .services import countersign
@@ -20,6 +21,11 @@ class RepliesConfig(AppConfig):
             "会签逾期视为同意",
             lambda today, warnings: countersign.countersigns_lapse_due(
                 today=today, warnings=warnings),
+        )
+        assignment_withdrawn.connect(
+            lambda sender, assignment, actor=None, **kwargs: countersign.countersigns_withdraw(
+                assignment=assignment, actor=actor),
+            weak=False, dispatch_uid="replies.countersigns_of_a_withdrawn_assignment",
         )
         proposal.register()
         register_runner(

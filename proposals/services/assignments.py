@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from ..dates import WorkingCalendar
 from ..models import Assignment, Proposal, Session, Unit
+from ..signals import assignment_withdrawn
 from ..transitions import move
 from ._common import save_as
 
@@ -177,4 +178,5 @@ def assignment_withdraw(*, assignment: Assignment, actor=None) -> Assignment:
     assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
     move(assignment, Assignment.State.WITHDRAWN)
     save_as(assignment, actor)
+    assignment_withdrawn.send(sender=Assignment, assignment=assignment, actor=actor)
     return assignment

@@ -113,13 +113,13 @@ def countersigns_request(*, reply: Reply, actor=None, today: dt.date | None = No
     return created
 
 
-def countersigns_withdraw(*, reply: Reply, actor=None) -> int:
-    """The draft went back to the lead: requests not answered yet are withdrawn (kept)."""
+def countersigns_withdraw(*, reply: Reply | None = None, assignment=None, actor=None) -> int:
+    """Requests not answered yet are withdrawn (kept): of the reply whose draft went back to
+    the lead, or of a co unit's assignment that was withdrawn (no unit is left to answer)."""
     now = timezone.now()
     count = 0
-    for countersign in Countersign.objects.select_for_update().filter(
-        reply=reply, state=S.PENDING
-    ):
+    of = {"reply": reply} if reply is not None else {"assignment": assignment}
+    for countersign in Countersign.objects.select_for_update().filter(**of, state=S.PENDING):
         _move(countersign, S.WITHDRAWN)
         countersign.decided_at = now
         countersign.decided_on = timezone.localdate()

@@ -226,3 +226,18 @@ def test_the_lapse_waits_when_the_calendar_lacks_the_year():
     assert warnings and "节假日数据" in warnings[0]
     c.refresh_from_db()
     assert c.state == S.PENDING and c.due_on is None
+
+
+def test_a_withdrawn_co_unit_no_longer_holds_the_sign_off():
+    """A co unit taken off the proposal (its assignment withdrawn) cannot answer: its open
+    request is withdrawn with the assignment, in the same transaction."""
+    from proposals.services import assignment_withdraw
+
+    case = _case()
+    reply = _submit(case)
+    assignment_withdraw(assignment=case.co, actor=case.handler)
+    c = reply.countersigns.get()
+    assert c.state == S.WITHDRAWN and c.decided_at is not None
+    assert c.history.first().history_user == case.handler
+    signed = services.reply_sign_off(reply=reply, actor=case.signer, signed_on=SIGN_DATE)
+    assert signed.state == Reply.State.SIGNED
