@@ -220,12 +220,13 @@ class ContactRecordAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(SupervisionRecord)
-class SupervisionRecordAdmin(SimpleHistoryAdmin):
+class SupervisionRecordAdmin(ProjectAdmin):
     list_display = ["proposal", "held_on", "kind", "participants", "recorded_by"]
     list_filter = ["kind", "proposal__session"]
     search_fields = ["text", "participants", "=proposal__number"]
     list_select_related = ["proposal", "recorded_by"]
-    autocomplete_fields = ["proposal"]
+    # A record stays on the key proposal it was made for.
+    readonly_fields = ["proposal", "recorded_by"]
 
     def has_add_permission(self, request) -> bool:
         # Recorded by the committee's clerks on a key proposal's page, which checks that

@@ -140,8 +140,14 @@ def scope_for_feedback_token(hashes: list[str]) -> Scope | None:
     return Scope(row[0]) if row and row[0] is not None else None
 
 
+BIGINT_MAX = 2**63 - 1
+
+
 def row_committee(table: str, row_id: int) -> int | None:
-    """The committee of one row of a committee-owned table, whoever is asking."""
+    """The committee of one row of a committee-owned table, whoever is asking (None for an
+    id no row can have: a URL's number beyond bigint would abort the transaction)."""
+    if not 0 < int(row_id) <= BIGINT_MAX:
+        return None
     row = _fetch("SELECT app_row_committee(%s, %s)", [table, row_id])
     return row[0] if row else None
 

@@ -124,13 +124,15 @@ def _real_kwargs(name: str, args: list[str], demo: dict) -> list[dict]:
     from jobs.models import Job
     from proposals.models import (
         Assignment,
+        Committee,
         ExtensionRequest,
         Proposal,
         ReassignmentRequest,
         Section,
         Session,
+        Task,
     )
-    from replies.models import Reply
+    from replies.models import Countersign, Reply
 
     def ids(qs, **extra):
         return [{"pk": pk, **extra} for pk in qs.values_list("pk", flat=True)[:4]]
@@ -154,8 +156,19 @@ def _real_kwargs(name: str, args: list[str], demo: dict) -> list[dict]:
         return ids(Job.objects.all())
     if name.startswith("insights:import"):
         return ids(ProposalImport.objects.all())
-    if name == "insights:similar" or name.startswith("proposals:proposal_"):
+    if name == "insights:province_committee":
+        return [{"committee_id": pk} for pk in Committee.objects.values_list("pk", flat=True)]
+    if name == "insights:similar" or name.startswith(
+        ("proposals:proposal_", "proposals:key_", "proposals:supervision_")
+    ):
         return ids(Proposal.objects.all())
+    if "task_pk" in args:
+        return [
+            {"pk": t.assignment_id, "task_pk": t.pk}
+            for t in Task.objects.order_by("state", "pk")[:4]
+        ]
+    if name.startswith("replies:countersign") and args == ["pk"]:
+        return ids(Countersign.objects.order_by("state", "pk"))
     if name == "replies:start" or name.startswith("proposals:") and "section_pk" not in args:
         if name in {"proposals:extension_decide", "proposals:reassignment_decide"}:
             model = (ExtensionRequest if name == "proposals:extension_decide"
@@ -322,7 +335,7 @@ def _page_params(clients: dict[str, Client], url: str) -> set[str]:
 
 def test_every_path_argument_has_a_source():
     known = {"pk", "session_id", "section_pk", "request_pk", "token", "uidb64", "object_id",
-             "url"}
+             "url", "task_pk", "committee_id"}
     unknown = {
         (name, arg) for name, _route, p in PATTERNS for arg in _arg_names(p) if arg not in known
     }
