@@ -268,11 +268,8 @@ def menu_roles(user) -> tuple[bool, bool]:
 
 
 def oversees_committees(user) -> bool:
-    """Whether the person may read committees below their own (the province page): one
-    query, for the menu."""
-    return user.is_authenticated and CommitteeRole.objects.filter(
-        user=user, reads_descendants=True, committee__children__isnull=False
-    ).exists()
+    """Whether the person may read committees below their own (the province page)."""
+    return menu_roles(user)[1]
 
 
 def committees_overseen_by(user) -> list[Committee]:

@@ -6,7 +6,7 @@ from celery import shared_task
 from django.utils import timezone
 
 from jobs.retry import TASK_OPTIONS
-from rls.scope import each_committee
+from rls.scope import each_committee, sum_counts
 
 from . import deadlines, notices, once
 
@@ -19,12 +19,8 @@ def scan_deadlines(today: str | None = None) -> dict:
     day = dt.date.fromisoformat(today) if today else timezone.localdate()
     results = each_committee(lambda: deadlines.scan_deadlines(today=day))
     warnings = list(dict.fromkeys(w for result in results for w in result.warnings))
-    steps: dict[str, int] = {}
-    for result in results:
-        for name, changed in result.steps.items():
-            steps[name] = steps.get(name, 0) + changed
     return {"today": day.isoformat(), "created": sum(r.created for r in results),
-            "warnings": warnings, "steps": steps}
+            "warnings": warnings, "steps": sum_counts(r.steps for r in results)}
 
 
 @shared_task(name="proposals.notices_email", **TASK_OPTIONS)

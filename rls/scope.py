@@ -15,7 +15,8 @@ filters of selectors.py are the wall there.
 import contextvars
 import functools
 import inspect
-from collections.abc import Callable, Iterator
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -190,10 +191,14 @@ def each_committee(function: Callable[[], object]) -> list:
     return results
 
 
+def sum_counts(counts: Iterable[dict[str, int]]) -> dict[str, int]:
+    """Counts by name, summed (names counted 0 kept)."""
+    totals: Counter = Counter()
+    for each in counts:
+        totals.update(each)
+    return dict(totals)
+
+
 def each_committee_counted(function: Callable[[], dict[str, int]]) -> dict[str, int]:
     """`each_committee` for a function that returns counts by name: their sums."""
-    totals: dict[str, int] = {}
-    for counts in each_committee(function):
-        for key, value in counts.items():
-            totals[key] = totals.get(key, 0) + value
-    return totals
+    return sum_counts(each_committee(function))

@@ -193,7 +193,9 @@ class Command(BaseCommand):
                 data = json.loads((FIXTURES / name).read_text(encoding="utf-8"))
                 created += self._load(data, letter)
                 cities.append((data, self.committee, dict(self.units)))
-            province_clerk = load_province([committee for _, committee, _ in cities])
+            province_clerk = load_province(
+                [committee for _, committee, _ in cities], password=cities[0][0]["password"]
+            )
         self.stdout.write(self.style.SUCCESS(f"演示数据已就绪（本次新建 {created} 件提案）。"))
         for warning in self.warnings:
             self.stdout.write(self.style.WARNING(warning))
@@ -666,7 +668,7 @@ class Command(BaseCommand):
                 self.warnings.append(warning)
 
 
-def load_province(cities: list[Committee]) -> object:
+def load_province(cities: list[Committee], *, password: str) -> object:
     """江苏省政协 above the demo's cities, with a clerk of its 提案委员会 given read access
     to the committees below (可查阅下级政协): the province page, never their writes."""
     province, _ = Committee.objects.get_or_create(
@@ -681,7 +683,7 @@ def load_province(cities: list[Committee]) -> object:
         username=PROVINCE_CLERK["username"], defaults={"first_name": PROVINCE_CLERK["name"]}
     )
     if created:
-        clerk.set_password(json.loads((FIXTURES / "demo.json").read_text("utf-8"))["password"])
+        clerk.set_password(password)
         clerk.save()
     CommitteeRole.objects.get_or_create(
         user=clerk, committee=province, role=CommitteeRole.Role.CLERK,
