@@ -137,7 +137,7 @@ def test_an_empty_session_says_so_in_each_table(client, world):
                            term=15, sitting=1, year=2027, is_current=False)
     client.force_login(world["clerk"])
     html = client.get(reverse("insights:dashboard_session", args=[empty.pk])).content.decode()
-    assert '<td colspan="7" class="empty">暂无交办</td>' in html
+    assert '<td colspan="9" class="empty">暂无交办</td>' in html
     assert '<td colspan="6" class="empty">没有超期未办的交办</td>' in html
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
 import re
 import secrets
 import unicodedata
@@ -13,7 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from proposals.dates import add_working_days
+from proposals.dates import MissingHolidayData, add_working_days
 from proposals.models import Assignment, Notice, Proposal
 from proposals.notices import notice_create
 from proposals.services import assignment_due_again, assignment_reopen
@@ -22,6 +23,8 @@ from proposals.transitions import SATISFIED, UNSATISFIED
 from ..models import FROZEN_STATES, Feedback, FeedbackLink, Reply
 from ._common import save_as
 from .lifecycle import proposal_event, reply_delivered
+
+logger = logging.getLogger(__name__)
 
 DEFAULT_LINK_DAYS = 180
 MAX_COMMENT_CHARS = 5_000
@@ -166,7 +169,7 @@ def _reopen_for_unsatisfied(reply: Reply, proposal: Proposal, feedback: Feedback
         assignment = assignment_reopen(assignment=assignment, actor=None)
     due = assignment_due_again(
         assignment=assignment,
-        due_on=add_working_days(timezone.localdate(), assignment.session.reopen_working_days),
+        due_on=reopen_due_on(timezone.localdate(), assignment.session.reopen_working_days),
     )
     text = _(
         "提案人对第%(number)s号提案《%(title)s》的答复（%(doc)s）表示不满意（%(parts)s），"
@@ -179,6 +182,26 @@ def _reopen_for_unsatisfied(reply: Reply, proposal: Proposal, feedback: Feedback
         unit=reply.unit, assignment=assignment, kind=Notice.Kind.FEEDBACK_UNSATISFIED,
         message=text,
     )
+
+
+# The longest run of days off a year's holiday calendar can add (国庆 and 春节: 8 days).
+LONGEST_HOLIDAY_DAYS = 8
+
+
+def reopen_due_on(today: dt.date, working_days: int) -> dt.date:
+    """The due date of 重新办理: `working_days` working days after `today`. The proposer's
+    answer must never fail for want of next year's holiday calendar, so without it the
+    date counts weekdays only and adds the longest holiday: never earlier than the
+    calendar would give (the unit may be told a few days too late, never too early)."""
+    try:
+        return add_working_days(today, working_days)
+    except MissingHolidayData as exc:
+        logger.warning("reopen due date without the holiday calendar: %s", exc)
+    day, counted = today, 0
+    while counted < working_days:
+        day += dt.timedelta(days=1)
+        counted += day.weekday() < 5
+    return day + dt.timedelta(days=LONGEST_HOLIDAY_DAYS)
 
 
 def _tell_clerks_still_unsatisfied(reply: Reply, proposal: Proposal, feedback: Feedback) -> None:

@@ -159,3 +159,27 @@ def test_an_answer_given_before_the_split_stands_for_both_parts():
     migration.copy_to_both_parts(apps, None)
     row = history.objects.get()
     assert (row.process_satisfaction, row.result_satisfaction) == (B, B)
+
+
+def test_the_reopening_date_never_fails_the_proposer_for_want_of_next_years_calendar():
+    """Late December: 20 working days run into a year whose holidays are not loaded. The
+    answer is taken and the unit gets a date no earlier than the calendar would give."""
+    from replies.services.feedback import reopen_due_on
+
+    day = dt.date(2026, 12, 28)
+    due = reopen_due_on(day, 20)
+    weekdays = [d for d in (day + dt.timedelta(n) for n in range(1, 60)) if d.weekday() < 5]
+    assert due >= weekdays[19] + dt.timedelta(days=8)
+    assert reopen_due_on(dt.date(2026, 6, 1), 5) == add_working_days(dt.date(2026, 6, 1), 5)
+
+
+def test_the_timeline_names_the_parts_only_when_they_differ():
+    from replies.timeline import _feedback
+
+    from .reply_fixtures import second_proposal_case
+
+    case = make_case()
+    same = _answer(_sent(case), S, S, comment="答复具体。")
+    assert _feedback(same) == "满意度：满意；意见：答复具体。"
+    differ = _answer(_sent(second_proposal_case(case, 44140)), S, B)
+    assert _feedback(differ) == "满意度：基本满意（办理过程：满意，办理结果：基本满意）"
