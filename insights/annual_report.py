@@ -16,6 +16,7 @@ from django.db.models import Count
 from django.utils.translation import gettext as _
 
 from proposals.models import Assignment, Proposal, Session
+from replies.letter.docx_builder import TITLE_CELLS
 from replies.letter.report_builder import build_report
 
 from . import stats
@@ -229,7 +230,7 @@ def _handling(f: ReportFigures, n: _Numbered) -> dict:
         [[r.unit_name, r.assigned, r.replied, r.reply_rate.percent, r.on_time_rate.percent,
           r.satisfaction_rate.percent] for r in f.units] or [[_("暂无"), "—", "—", "—", "—",
                                                              "—"]],
-        [4, 1.2, 1.2, 1.4, 1.6, 1.4]))
+        [68, 16, 16, 16, 24, 16]))  # mm: 按期办复率 on one line
     blocks.append({"chart": {
         "caption": n.chart(_("各承办单位办复率")),
         "rows": [(r.unit_name, r.reply_rate.value or 0.0, r.reply_rate.percent)
@@ -249,7 +250,7 @@ def _key(f: ReportFigures, n: _Numbered) -> dict:
                [_("提案号"), _("案由"), _("领衔督办"), _("主办单位"), _("状态"), _("督办次数")],
                [[k.number, k.title, k.leader, k.lead_units, k.state, k.supervisions]
                 for k in f.key_rows],
-               [1, 4, 2, 2.5, 1.2, 1.2]),
+               [16, 42, 30, 32, 16, 20]),  # mm: a number of five digits on one line
     ]}
 
 
@@ -274,12 +275,19 @@ def _scored(f: ReportFigures, n: _Numbered) -> dict:
     ]}
 
 
+def _title(f: ReportFigures) -> str:
+    """The committee's name, then the session and 提案办理工作报告; on two lines, broken
+    after the name, when it is longer than a title line."""
+    rest = _("%(session)s提案办理工作报告") % {"session": f.session_name}
+    sep = "\n" if len(f.committee_name) + len(rest) > TITLE_CELLS else ""
+    return f"{f.committee_name}{sep}{rest}"
+
+
 def report_spec(f: ReportFigures) -> dict:
     """The report spec (replies.letter.report_builder) of the figures."""
     n = _Numbered()
     return {
-        "title": _("%(committee)s%(session)s提案办理工作报告") % {
-            "committee": f.committee_name, "session": f.session_name},
+        "title": _title(f),
         "intro": [{"todo": _("开头段落：今年以来提案办理工作的总体情况和主要做法，请撰写")}],
         "sections": [
             _basic(f, n),

@@ -3,7 +3,8 @@ page, fonts, heading numbers and page numbers (docx_builder), without the letter
 
 A report spec is plain data, like a letter spec:
 
-- ``title`` (2号小标宋, centred), ``intro`` (blocks before the first heading), ``sections`` (each
+- ``title`` (2号小标宋, centred; broken at its ``\\n`` if it has any, else as a letter's),
+  ``intro`` (blocks before the first heading), ``sections`` (each
   ``{heading, blocks, sections}``, numbered 一、 → （一） → 1. → （1） by depth),
   ``signature`` (落款, e.g. the committee's name) and ``date`` (``YYYY-MM-DD``, printed
   under the 落款 and the document's fixed creation time, so the same spec gives the same
@@ -14,7 +15,7 @@ A report spec is plain data, like a letter spec:
   report_chart.py) or text still to be written ``{"todo": text}``, printed in 【】 in 楷体
   for the drafter to replace.
 
-Tables are Word tables in the official style: 4号仿宋 (a size under the body's 3号), a
+Tables are Word tables in the official style: 小四仿宋 (two sizes under the body's 3号), a
 header row in 黑体 repeated on each page, single black borders, the caption above in 黑体.
 """
 
@@ -29,10 +30,10 @@ from .ooxml import Drawings, Font, paragraph, ppr, run
 from .report_chart import bar_chart_png
 from .spec import _BAD_CHARS
 
-TABLE_PT = 14  # 4号
+TABLE_PT = 12  # 小四
 TABLE = Font(page.parts.FANGSONG, TABLE_PT)
 TABLE_HEAD = Font(page.parts.HEITI, TABLE_PT)
-CAPTION = Font(page.parts.HEITI, TABLE_PT)
+CAPTION = Font(page.parts.HEITI, 14)  # 4号黑体
 TODO = page.KAI
 TABLE_LINE = round(TABLE_PT * 20 * 1.5)  # twips: a row of one line, with some air
 CHART_W_MM = 150
@@ -153,7 +154,9 @@ class _Report:
 
     def body(self) -> list[str]:
         spec = self.spec
-        title = "\n".join(page.title_lines(_clean(spec["title"])))
+        title = _clean(spec["title"])
+        if "\n" not in title:  # a title given in lines keeps them
+            title = "\n".join(page.title_lines(title))
         body = [
             paragraph(ppr(style="Title", snap_to_grid=False, line=page.LINE, jc="center"),
                       run(title, page.TITLE)),
@@ -173,6 +176,6 @@ def build_report(spec: dict) -> bytes:
     pkg = page.Package()
     # A report numbers every page, the first too (a letter's first page carries its head).
     document = page.document_xml(body, pkg.refs, first_page_number=True)
-    return pkg.package(document, report.drawings, title=_clean(spec["title"]),
+    return pkg.package(document, report.drawings, title=_clean(spec["title"]).replace("\n", ""),
                        author=_clean(spec["signature"]), when=spec["date"] + "T00:00:00Z")
 

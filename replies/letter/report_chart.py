@@ -17,9 +17,9 @@ from PIL import Image, ImageDraw, ImageFont
 
 CHART_FONT = "Noto Sans CJK SC"
 WIDTH = 1200  # px; printed 150 mm wide, so about 200 dpi
-ROW = 56
+ROW = 64
 TOP, BOTTOM = 24, 56
-LABEL_W = 430  # px: 15 characters at the label size
+LABEL_W = 480  # px: 15 characters at the label size
 VALUE_W = 150
 BAR_COLOUR = (47, 85, 151)
 GRID_COLOUR = (200, 200, 200)
@@ -66,7 +66,7 @@ def bar_chart_png(rows: list[tuple[str, float, str]], *, empty_text: str = "æš‚æ
     height = TOP + max(len(rows), 1) * ROW + BOTTOM
     image = Image.new("RGB", (WIDTH, height), "white")
     draw = ImageDraw.Draw(image)
-    font, small = _font(26), _font(22)
+    font, small = _font(30), _font(24)
     x0, x1 = LABEL_W + 16, WIDTH - VALUE_W
     bottom = TOP + max(len(rows), 1) * ROW
     for step in range(6):
@@ -83,7 +83,7 @@ def bar_chart_png(rows: list[tuple[str, float, str]], *, empty_text: str = "æš‚æ
                   fill=TEXT_COLOUR, anchor="rm")
         end = x0 + round((x1 - x0) * min(max(value, 0.0), 1.0))
         if end > x0:
-            draw.rectangle([(x0, middle - 16), (end, middle + 16)], fill=BAR_COLOUR)
+            draw.rectangle([(x0, middle - 18), (end, middle + 18)], fill=BAR_COLOUR)
         draw.text((end + 10, middle), printed, font=font, fill=TEXT_COLOUR, anchor="lm")
     buf = io.BytesIO()
     image.save(buf, format="PNG", optimize=False, compress_level=9)
