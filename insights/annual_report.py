@@ -232,7 +232,8 @@ def _handling(f: ReportFigures, n: _Numbered) -> dict:
                                                              "—"]],
         [68, 16, 16, 16, 24, 16]))  # mm: 按期办复率 on one line
     blocks.append({"chart": {
-        "caption": n.chart(_("各承办单位办复率")),
+        "caption": n.chart(_("各承办单位办复率") if len(f.units) <= CHART_UNITS
+                           else _("各承办单位办复率（前%(n)d名）") % {"n": CHART_UNITS}),
         "rows": [(r.unit_name, r.reply_rate.value or 0.0, r.reply_rate.percent)
                  for r in f.units[:CHART_UNITS]],
     }})

@@ -95,6 +95,8 @@ def test_it_builds_for_a_session_without_proposals(world):
     assert "本届次未确定重点提案。" in text
     assert "考评结果尚未生成。" in text
     assert "【存在问题：请撰写】" in text
+    assert "图1　各承办单位办复率" in text  # the chart, with no bar: 暂无数据
+    assert any(n.startswith("word/media/") for n in zipfile.ZipFile(io.BytesIO(data)).namelist())
 
 
 def test_it_shows_the_best_and_worst_scored_units(world):
