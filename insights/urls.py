@@ -15,6 +15,11 @@ urlpatterns = [
         views.dashboard_export,
         name="dashboard_export",
     ),
+    path(
+        "sessions/<int:session_id>/annual-report.docx",
+        views.annual_report_download,
+        name="annual_report",
+    ),
     # POST: each starts a background job and redirects to its progress page.
     path(
         "sessions/<int:session_id>/exports/proposals/",

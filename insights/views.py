@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -17,7 +18,7 @@ from jobs.models import Job
 from proposals import access
 from proposals.models import Session, Unit
 
-from . import importing, list_exports, stats, xlsx
+from . import annual_report, importing, list_exports, stats, xlsx
 from . import search as search_module
 from .charts import bar_chart
 from .forms import ImportUploadForm, ProvinceSearchForm, SearchForm
@@ -146,6 +147,8 @@ def dashboard(request: HttpRequest, session_id: int | None = None) -> HttpRespon
             "sessions": access.sessions_visible_to(request.user).select_related("committee"),
             "unit_choices": unit_choices,
             "all_units_allowed": own_units is None,
+            # The report speaks for the committee: its clerks only (annual_report_download).
+            "can_report": access.manages_committee(request.user, session.committee_id),
         },
     )
 
@@ -155,6 +158,20 @@ def dashboard(request: HttpRequest, session_id: int | None = None) -> HttpRespon
 def dashboard_export(request: HttpRequest, session_id: int) -> HttpResponse:
     board, _units = _board(request, session_id)
     return _xlsx_response(*xlsx.dashboard_workbook(board))
+
+
+@login_required
+@require_GET
+def annual_report_download(request: HttpRequest, session_id: int) -> HttpResponse:
+    """The draft 提案办理工作报告 of a session, for the committee's clerks only (it speaks
+    for the committee); a unit's people and other committees' clerks get 404."""
+    session = get_object_or_404(
+        access.sessions_managed_by(request.user).select_related("committee"), pk=session_id
+    )
+    filename, mime, data = annual_report.annual_report(session, today=timezone.localdate())
+    response = HttpResponse(data, content_type=mime)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response
 
 
 def _start_list_export(request: HttpRequest, session_id: int, kind: str, label: str):

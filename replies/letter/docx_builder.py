@@ -22,6 +22,7 @@ import io
 import math
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 
 from . import parts
 from .numbering import heading_label
@@ -437,36 +438,7 @@ class _Letter:
         body += [self.body_paragraph(t) for t in spec["closing"]]
         body[-1] = _keep_with_next(body[-1])
         body += list(self.ending())
-        m = MARGINS
-        sect = (
-            f"<w:sectPr>{refs}"
-            f'<w:pgSz w:w="{PAGE_W}" w:h="{PAGE_H}"/>'
-            f'<w:pgMar w:top="{m["top"]}" w:right="{m["right"]}" w:bottom="{m["bottom"]}" '
-            f'w:left="{m["left"]}" w:header="851" w:footer="{FOOTER_DISTANCE}" w:gutter="0"/>'
-            '<w:titlePg/>'
-            f'<w:docGrid w:type="lines" w:linePitch="{LINE}"/>'
-            "</w:sectPr>"
-        )
-        return (XML_HEAD + f"<w:document {NS_DECL}><w:body>{''.join(body)}{sect}</w:body>"
-                "</w:document>").encode()
-
-    def page_footer(self, align: str | None) -> bytes:
-        if align is None:
-            p = paragraph(ppr(style="Footer", line=240, line_rule="auto"))
-        else:
-            one = round(CHAR * 14 / 16)
-            side = {"right": {"right": one}, "left": {"left": one}}[align]
-            p = paragraph(
-                ppr(style="Footer", line=240, line_rule="auto", jc=align, **side),
-                run("— ", FOOTER),
-                raw_run('<w:fldChar w:fldCharType="begin"/>', FOOTER),
-                raw_run('<w:instrText xml:space="preserve"> PAGE </w:instrText>', FOOTER),
-                raw_run('<w:fldChar w:fldCharType="separate"/>', FOOTER),
-                run("1", FOOTER),
-                raw_run('<w:fldChar w:fldCharType="end"/>', FOOTER),
-                run(" —", FOOTER),
-            )
-        return (XML_HEAD + f"<w:ftr {NS_DECL}>{p}</w:ftr>").encode()
+        return document_xml(body, refs)
 
     def draft_header(self) -> bytes:
         """A large light-grey 草稿 behind the text of every page."""
@@ -480,58 +452,117 @@ class _Letter:
         return (XML_HEAD + f"<w:hdr {NS_DECL}>{p}</w:hdr>").encode()
 
 
+def page_footer(align: str | None) -> bytes:
+    """The page number "— N —" in 4号宋体, one character in from the outer edge (right on
+    odd pages, left on even ones); None: an empty footer (the letter's first page)."""
+    if align is None:
+        p = paragraph(ppr(style="Footer", line=240, line_rule="auto"))
+    else:
+        one = round(CHAR * 14 / 16)
+        side = {"right": {"right": one}, "left": {"left": one}}[align]
+        p = paragraph(
+            ppr(style="Footer", line=240, line_rule="auto", jc=align, **side),
+            run("— ", FOOTER),
+            raw_run('<w:fldChar w:fldCharType="begin"/>', FOOTER),
+            raw_run('<w:instrText xml:space="preserve"> PAGE </w:instrText>', FOOTER),
+            raw_run('<w:fldChar w:fldCharType="separate"/>', FOOTER),
+            run("1", FOOTER),
+            raw_run('<w:fldChar w:fldCharType="end"/>', FOOTER),
+            run(" —", FOOTER),
+        )
+    return (XML_HEAD + f"<w:ftr {NS_DECL}>{p}</w:ftr>").encode()
+
+
 # Footer distance: the dashes of "— N —" sit about 7 mm below the text block (262 mm).
 FOOTER_DISTANCE = twips(PAGE_H_MM - (PAGE_H_MM - BOTTOM_MM + 7) - 3)
+
+
+def section_properties(refs: str, *, first_page_number: bool = False) -> str:
+    """The A4 page, the margins of the 156 × 225 mm text block and the 22-line grid, with
+    the header and footer references; the first page has no page number unless asked."""
+    m = MARGINS
+    return (
+        f"<w:sectPr>{refs}"
+        f'<w:pgSz w:w="{PAGE_W}" w:h="{PAGE_H}"/>'
+        f'<w:pgMar w:top="{m["top"]}" w:right="{m["right"]}" w:bottom="{m["bottom"]}" '
+        f'w:left="{m["left"]}" w:header="851" w:footer="{FOOTER_DISTANCE}" w:gutter="0"/>'
+        + ("" if first_page_number else "<w:titlePg/>")
+        + f'<w:docGrid w:type="lines" w:linePitch="{LINE}"/>'
+        "</w:sectPr>"
+    )
+
+
+def document_xml(body: list[str], refs: str, *, first_page_number: bool = False) -> bytes:
+    """word/document.xml of the given body elements (w:p, w:tbl) on the standard page."""
+    sect = section_properties(refs, first_page_number=first_page_number)
+    return (XML_HEAD + f"<w:document {NS_DECL}><w:body>{''.join(body)}{sect}</w:body>"
+            "</w:document>").encode()
+
+
+@dataclass
+class Package:
+    """The parts of a document on the standard page: styles, settings, font table and the
+    page-number footers, to which a layout adds its headers; package() writes the zip."""
+
+    rels: list[tuple[str, str, str]] = field(default_factory=lambda: [
+        ("rId1", "styles", "styles.xml"), ("rId2", "settings", "settings.xml"),
+        ("rId3", "fontTable", "fontTable.xml"), ("rId4", "footer", "footer1.xml"),
+        ("rId5", "footer", "footer2.xml"), ("rId6", "footer", "footer3.xml")])
+    refs: str = ('<w:footerReference w:type="default" r:id="rId4"/>'
+                 '<w:footerReference w:type="even" r:id="rId5"/>'
+                 '<w:footerReference w:type="first" r:id="rId6"/>')
+    word: list[tuple[str, bytes]] = field(default_factory=lambda: [
+        ("word/footer1.xml", page_footer("right")),
+        ("word/footer2.xml", page_footer("left")),
+        ("word/footer3.xml", page_footer(None)),
+    ])
+    overrides: list[tuple[str, str]] = field(default_factory=lambda: [
+        ("word/document.xml", "document"), ("word/styles.xml", "styles"),
+        ("word/settings.xml", "settings"), ("word/fontTable.xml", "fontTable"),
+        ("word/footer1.xml", "footer"), ("word/footer2.xml", "footer"),
+        ("word/footer3.xml", "footer")])
+
+    def package(self, document: bytes, drawings: Drawings, *, title: str, author: str,
+                when: str) -> bytes:
+        """The .docx; `when` (W3CDTF) is the documents' fixed creation time."""
+        rels = self.rels + [(f"rIdImg{i}", "image", name)
+                            for i, (name, _) in enumerate(drawings.media, start=1)]
+        parts_: list[tuple[str, bytes]] = [
+            ("[Content_Types].xml", parts.content_types(self.overrides + [
+                ("docProps/core.xml", "core"), ("docProps/app.xml", "app")])),
+            ("_rels/.rels", parts.relationships([
+                ("rId1", "officeDocument", "word/document.xml"),
+                ("rId2", "http://schemas.openxmlformats.org/package/2006/relationships/"
+                         "metadata/core-properties", "docProps/core.xml"),
+                ("rId3", "extended-properties", "docProps/app.xml")])),
+            ("docProps/core.xml", parts.core_properties(title, author, when)),
+            ("docProps/app.xml", parts.app_properties()),
+            ("word/document.xml", document),
+            ("word/_rels/document.xml.rels", parts.relationships(rels)),
+            ("word/styles.xml", parts.styles(BODY, TITLE, HEADINGS, FOOTER)),
+            ("word/settings.xml", parts.settings()),
+            ("word/fontTable.xml", parts.font_table()),
+        ]
+        parts_ += self.word
+        parts_ += [(f"word/{name}", data) for name, data in drawings.media]
+        return write_zip(parts_)
 
 
 def build_docx(spec: dict, *, seal: bytes | None = None, qr: bytes | None = None) -> bytes:
     """The .docx bytes of a normalised spec; seal and qr are PNG bytes."""
     letter = _Letter(spec, seal, qr)
-    rels = [("rId1", "styles", "styles.xml"), ("rId2", "settings", "settings.xml"),
-            ("rId3", "fontTable", "fontTable.xml"), ("rId4", "footer", "footer1.xml"),
-            ("rId5", "footer", "footer2.xml"), ("rId6", "footer", "footer3.xml")]
-    refs = ('<w:footerReference w:type="default" r:id="rId4"/>'
-            '<w:footerReference w:type="even" r:id="rId5"/>'
-            '<w:footerReference w:type="first" r:id="rId6"/>')
-    package: list[tuple[str, bytes]] = []
-    word: list[tuple[str, bytes]] = [
-        ("word/footer1.xml", letter.page_footer("right")),
-        ("word/footer2.xml", letter.page_footer("left")),
-        ("word/footer3.xml", letter.page_footer(None)),
-    ]
-    overrides = [("word/document.xml", "document"), ("word/styles.xml", "styles"),
-                 ("word/settings.xml", "settings"), ("word/fontTable.xml", "fontTable"),
-                 ("word/footer1.xml", "footer"), ("word/footer2.xml", "footer"),
-                 ("word/footer3.xml", "footer")]
+    pkg = Package()
     if spec["doc_number"] is None:
         for i, kind in enumerate(("default", "even", "first"), start=1):
             header = letter.draft_header()  # one each: drawing ids must not repeat
-            rels.append((f"rId{6 + i}", "header", f"header{i}.xml"))
-            refs = f'<w:headerReference w:type="{kind}" r:id="rId{6 + i}"/>' + refs
-            word.append((f"word/header{i}.xml", header))
-            overrides.append((f"word/header{i}.xml", "header"))
-    document = letter.document(refs)
-    rels += [(f"rIdImg{i}", "image", name)
-             for i, (name, _) in enumerate(letter.drawings.media, start=1)]
+            pkg.rels.append((f"rId{6 + i}", "header", f"header{i}.xml"))
+            pkg.refs = f'<w:headerReference w:type="{kind}" r:id="rId{6 + i}"/>' + pkg.refs
+            pkg.word.append((f"word/header{i}.xml", header))
+            pkg.overrides.append((f"word/header{i}.xml", "header"))
+    document = letter.document(pkg.refs)
     when = (spec["date"] or "2000-01-01") + "T00:00:00Z"
-    package.append(("[Content_Types].xml", parts.content_types(overrides + [
-        ("docProps/core.xml", "core"), ("docProps/app.xml", "app")])))
-    package.append(("_rels/.rels", parts.relationships([
-        ("rId1", "officeDocument", "word/document.xml"),
-        ("rId2", "http://schemas.openxmlformats.org/package/2006/relationships/metadata/"
-                 "core-properties", "docProps/core.xml"),
-        ("rId3", "extended-properties", "docProps/app.xml")])))
-    package.append(("docProps/core.xml", parts.core_properties(
-        spec["title"], spec["unit"]["name"], when)))
-    package.append(("docProps/app.xml", parts.app_properties()))
-    package.append(("word/document.xml", document))
-    package.append(("word/_rels/document.xml.rels", parts.relationships(rels)))
-    package.append(("word/styles.xml", parts.styles(BODY, TITLE, HEADINGS, FOOTER)))
-    package.append(("word/settings.xml", parts.settings()))
-    package.append(("word/fontTable.xml", parts.font_table()))
-    package += word
-    package += [(f"word/{name}", data) for name, data in letter.drawings.media]
-    return write_zip(package)
+    return pkg.package(document, letter.drawings, title=spec["title"],
+                       author=spec["unit"]["name"], when=when)
 
 
 def qr_png(url: str) -> bytes:
