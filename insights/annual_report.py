@@ -70,12 +70,14 @@ class ReportFigures:
 
 
 def headline_rates(board: stats.Dashboard) -> list[tuple[str, Rate]]:
-    """The rates of the figures table and of 二、办理情况, in order. A new rate (e.g. the
-    满意率 of 办理过程 and of 办理结果) is one more row here."""
+    """The rates of the figures table and of 二、办理情况, in order: a new rate is one more
+    row here."""
     return [
         (_("办复率"), board.reply_rate),
         (_("按期办复率"), board.on_time_rate),
         (_("满意率"), board.satisfaction_rate),
+        (_("办理过程满意率"), board.process_satisfaction_rate),
+        (_("办理结果满意率"), board.result_satisfaction_rate),
     ]
 
 

@@ -42,9 +42,12 @@ def test_it_prints_the_dashboards_rates(world):
         ("办复率", board.reply_rate.percent),
         ("按期办复率", board.on_time_rate.percent),
         ("满意率", board.satisfaction_rate.percent),
-    ] == [("办复率", "57.1%"), ("按期办复率", "42.9%"), ("满意率", "66.7%")]
+        ("办理过程满意率", board.process_satisfaction_rate.percent),
+        ("办理结果满意率", board.result_satisfaction_rate.percent),
+    ] == [("办复率", "57.1%"), ("按期办复率", "42.9%"), ("满意率", "66.7%"),
+          ("办理过程满意率", "66.7%"), ("办理结果满意率", "66.7%")]
     text = text_of(report(session)[2])
-    assert "办复率57.1%，按期办复率42.9%，满意率66.7%" in text
+    assert "办复率57.1%，按期办复率42.9%，满意率66.7%，办理过程满意率66.7%，办理结果满意率66.7%" in text
     assert "应办复7件（主办、分办），已办复4件，其中按期办复3件" in text
     assert "A类2件，占50.0%，B类1件，占25.0%，C类1件，占25.0%" in text
 
