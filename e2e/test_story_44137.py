@@ -328,6 +328,8 @@ def test_it_runs_the_44137_story_from_registration_to_the_proposers_feedback(
     mobile.screenshot(path=str(ARTIFACTS / "story--19-proposer-phone.png"), full_page=True)
     doc_screen(mobile, "09-proposer-phone")
     # Two answers: 办理过程 (contact, attitude) and 办理结果, each its own group.
+    mobile.locator("#feedback").scroll_into_view_if_needed()
+    doc_screen(mobile, "27-proposer-two-parts")
     mobile.get_by_role("group", name="办理过程").get_by_label("满意", exact=True).check()
     mobile.get_by_role("group", name="办理结果").get_by_label("满意", exact=True).check()
     mobile.get_by_label("意见和建议（可选）").fill("答复实在，感谢。")
