@@ -33,7 +33,7 @@ def _refused(role, committee_id, sql, params, *, match="row-level security", **k
 
 def test_it_covers_the_committee_owned_tables(require_postgres):
     tables = set(registry())
-    assert len(tables) == 52
+    assert len(tables) == 58
     assert {
         "proposals_proposal", "proposals_assignment", "proposals_section",
         "proposals_historicalproposal", "replies_reply", "replies_replyparagraph",
