@@ -327,7 +327,9 @@ def test_it_runs_the_44137_story_from_registration_to_the_proposers_feedback(
     expect(mobile.locator(".letter")).to_contain_text("一、聚力高价值创造")
     mobile.screenshot(path=str(ARTIFACTS / "story--19-proposer-phone.png"), full_page=True)
     doc_screen(mobile, "09-proposer-phone")
-    mobile.get_by_label("满意", exact=True).check()
+    # Two answers: 办理过程 (contact, attitude) and 办理结果, each its own group.
+    mobile.get_by_role("group", name="办理过程").get_by_label("满意", exact=True).check()
+    mobile.get_by_role("group", name="办理结果").get_by_label("满意", exact=True).check()
     mobile.get_by_label("意见和建议（可选）").fill("答复实在，感谢。")
     mobile.get_by_role("button", name="提交评价").click()
     expect(mobile.locator(".thanks")).to_contain_text("感谢您的评价")
@@ -355,3 +357,5 @@ def test_it_runs_the_44137_story_from_registration_to_the_proposers_feedback(
     assert (countersign.unit, countersign.state) == (units["co"], Countersign.State.CONFIRMED)
     reply = proposal.replies.get()
     assert reply.state == "sent" and reply.feedback.satisfaction == "satisfied"
+    assert (reply.feedback.process_satisfaction, reply.feedback.result_satisfaction) == (
+        "satisfied", "satisfied")

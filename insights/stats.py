@@ -9,7 +9,8 @@ Definitions (shown on the page, in Chinese, by DEFINITIONS):
 - replied on time (按期办复): ... whose date of signing (成文日期) is on or before the
   assignment's due date (办理期限, after any approved extension).
 - satisfaction rate: (满意 + 基本满意) / feedback received, over the replies to these
-  assignments.
+  assignments; overall (both parts 满意 or 基本满意), and for each part of the answer
+  (办理过程, 办理结果) on its own.
 """
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ from dataclasses import dataclass, field, fields
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -41,9 +43,13 @@ DEFINITIONS = [
     (
         _("按期办复率"),
         _("按期办复件数 ÷ 应办复件数。按期办复：答复函的成文日期不晚于该交办的办理期限"
-          "（含经批准延期后的期限）。"),
+          "（含经批准延期后的期限；重新办理的，按重新办理前的期限计算首次答复）。"),
     ),
-    (_("满意率"), _("（满意件数 + 基本满意件数）÷ 已收到的提案人反馈件数。")),
+    (
+        _("满意率"),
+        _("（满意件数 + 基本满意件数）÷ 已收到的提案人反馈件数。提案人分别评价办理过程和"
+          "办理结果，两项都满意或基本满意的计入总体满意；两项满意率分别计算。"),
+    ),
     (
         _("重点提案办复率、满意率"),
         _("同上，只计本届次的重点提案（当前列为重点的提案）。"),
@@ -85,6 +91,8 @@ class UnitRow:
     feedback: int = 0
     satisfied: int = 0
     overdue: int = 0
+    process_satisfied: int = 0  # 办理过程 满意 or 基本满意
+    result_satisfied: int = 0  # 办理结果 满意 or 基本满意
 
     @property
     def reply_rate(self) -> Rate:
@@ -97,6 +105,14 @@ class UnitRow:
     @property
     def satisfaction_rate(self) -> Rate:
         return Rate(self.satisfied, self.feedback)
+
+    @property
+    def process_satisfaction_rate(self) -> Rate:
+        return Rate(self.process_satisfied, self.feedback)
+
+    @property
+    def result_satisfaction_rate(self) -> Rate:
+        return Rate(self.result_satisfied, self.feedback)
 
 
 @dataclass
@@ -123,6 +139,8 @@ class Dashboard:
     key_replied: int = 0
     key_feedback: int = 0
     key_satisfied: int = 0
+    process_satisfied: int = 0  # the two parts of the proposers' answers
+    result_satisfied: int = 0
     computed_at: dt.datetime = field(default_factory=timezone.now)  # shown: 数据截至
 
     @property
@@ -145,6 +163,14 @@ class Dashboard:
     def satisfaction_rate(self) -> Rate:
         satisfied = sum(n for key, _, n in self.feedback_counts if key in SATISFIED)
         return Rate(satisfied, self.feedback_total)
+
+    @property
+    def process_satisfaction_rate(self) -> Rate:
+        return Rate(self.process_satisfied, self.feedback_total)
+
+    @property
+    def result_satisfaction_rate(self) -> Rate:
+        return Rate(self.result_satisfied, self.feedback_total)
 
     @property
     def key_reply_rate(self) -> Rate:
@@ -261,6 +287,8 @@ def dashboard(
         assigned=sum(row.assigned for row in counted),
         replied=sum(row.replied for row in counted),
         on_time=sum(row.on_time for row in counted),
+        process_satisfied=sum(row.process_satisfied for row in counted),
+        result_satisfied=sum(row.result_satisfied for row in counted),
         feedback_counts=feedback_counts,
         class_counts=class_counts,
         overdue=overdue,
@@ -528,14 +556,17 @@ def _unit_figures(
     by_satisfaction: dict[int, Counter] = {}
     for g in signed.order_by().values("assignment__unit_id").annotate(
         replied=Count("assignment_id", distinct=True),
-        on_time=Count(
-            "assignment_id", distinct=True, filter=Q(signed_on__lte=F("assignment__due_on"))
-        ),
+        on_time=Count("assignment_id", distinct=True, filter=Q(signed_on__lte=Coalesce(
+            "assignment__first_due_on", "assignment__due_on"
+        ))),
+        process_ok=Count("feedback", filter=Q(feedback__process_satisfaction__in=SATISFIED)),
+        result_ok=Count("feedback", filter=Q(feedback__result_satisfaction__in=SATISFIED)),
         **by_level,
     ):
         unit_id = g["assignment__unit_id"]
         row = rows.setdefault(unit_id, UnitRow(unit_id, ""))
         row.replied, row.on_time = g["replied"], g["on_time"]
+        row.process_satisfied, row.result_satisfied = g["process_ok"], g["result_ok"]
         counts = Counter({
             level: n for level in Feedback.Satisfaction.values if (n := g[f"feedback_{level}"])
         })

@@ -112,6 +112,10 @@ def dashboard(request: HttpRequest, session_id: int | None = None) -> HttpRespon
                 (_("按期办复率"), board.on_time_rate.value or 0, board.on_time_rate.percent),
                 (_("满意率"), board.satisfaction_rate.value or 0,
                  board.satisfaction_rate.percent),
+                (_("办理过程满意率"), board.process_satisfaction_rate.value or 0,
+                 board.process_satisfaction_rate.percent),
+                (_("办理结果满意率"), board.result_satisfaction_rate.value or 0,
+                 board.result_satisfaction_rate.percent),
             ] + ([
                 (_("重点提案办复率"), board.key_reply_rate.value or 0,
                  board.key_reply_rate.percent),

@@ -107,6 +107,10 @@ def dashboard_workbook(board: Dashboard) -> tuple[str, bytes]:
         [_("按期办复率"), board.on_time, board.assigned, _ratio(board.on_time_rate)],
         [_("满意率"), board.satisfaction_rate.numerator, board.feedback_total,
          _ratio(board.satisfaction_rate)],
+        [_("办理过程满意率"), board.process_satisfied, board.feedback_total,
+         _ratio(board.process_satisfaction_rate)],
+        [_("办理结果满意率"), board.result_satisfied, board.feedback_total,
+         _ratio(board.result_satisfaction_rate)],
         [_("超期未办（交办件次）"), board.overdue_count, None, None],
         [_("超期未办涉及提案件数"), board.overdue_proposals, None, None],
     ])
@@ -120,10 +124,12 @@ def dashboard_workbook(board: Dashboard) -> tuple[str, bytes]:
         workbook,
         _("单位排名"),
         [_("名次"), _("单位"), _("应办复"), _("已办复"), _("办复率"), _("按期办复"),
-         _("按期办复率"), _("反馈"), _("满意及基本满意"), _("满意率"), _("超期未办（件次）")],
+         _("按期办复率"), _("反馈"), _("满意及基本满意"), _("满意率"), _("办理过程满意率"),
+         _("办理结果满意率"), _("超期未办（件次）")],
         [
             [i, r.unit_name, r.assigned, r.replied, _ratio(r.reply_rate), r.on_time,
              _ratio(r.on_time_rate), r.feedback, r.satisfied, _ratio(r.satisfaction_rate),
+             _ratio(r.process_satisfaction_rate), _ratio(r.result_satisfaction_rate),
              r.overdue]
             for i, r in enumerate(board.units, 1)
         ],
@@ -205,7 +211,7 @@ def replies_workbook(
     workbook = _workbook()
     header = [_("提案号"), _("案由"), _("答复单位"), _("发文字号"), _("成文日期"),
               _("办理类别"), _("公开属性"), _("状态"), _("发送时间"), _("更正的答复"),
-              _("反馈"), _("反馈意见"), _("反馈时间")]
+              _("反馈"), _("办理过程"), _("办理结果"), _("反馈意见"), _("反馈时间")]
 
     def line(r: Reply) -> list:
         feedback = getattr(r, "feedback", None) if hasattr(r, "feedback") else None
@@ -214,6 +220,8 @@ def replies_workbook(
             r.category, r.get_disclosure_display(), r.get_state_display(), _local(r.sent_at),
             r.supersedes.doc_number if r.supersedes_id else "",
             feedback.get_satisfaction_display() if feedback else "",
+            feedback.get_process_satisfaction_display() if feedback else "",
+            feedback.get_result_satisfaction_display() if feedback else "",
             feedback.comment if feedback else "",
             _local(feedback.received_at) if feedback else None,
         ]

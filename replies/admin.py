@@ -183,8 +183,11 @@ class FeedbackLinkAdmin(ReadOnlyAdmin):
 
 @admin.register(Feedback)
 class FeedbackAdmin(ReadOnlyAdmin):
-    list_display = ["reply", "satisfaction", "received_at"]
-    list_filter = ["satisfaction"]
+    list_display = [
+        "reply", "process_satisfaction", "result_satisfaction", "satisfaction", "is_final",
+        "received_at",
+    ]
+    list_filter = ["satisfaction", "process_satisfaction", "result_satisfaction"]
     search_fields = ["reply__title", "comment"]
 
 

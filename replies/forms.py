@@ -172,15 +172,22 @@ class CountersignReturnForm(TextGuardMixin, forms.Form):
     )
 
 
+def _satisfaction_field(label: str, what: str) -> forms.ChoiceField:
+    message = gettext_lazy("请对%(what)s选择满意、基本满意或不满意。") % {"what": what}
+    return forms.ChoiceField(
+        label=label, choices=Feedback.Satisfaction.choices, widget=forms.RadioSelect,
+        error_messages={"required": message, "invalid_choice": message},
+    )
+
+
 class FeedbackForm(TextGuardMixin, forms.Form):
-    satisfaction = forms.ChoiceField(
-        label=gettext_lazy("您对这份答复是否满意"),
-        choices=Feedback.Satisfaction.choices,
-        widget=forms.RadioSelect,
-        error_messages={
-            "required": gettext_lazy("请选择满意、基本满意或不满意。"),
-            "invalid_choice": gettext_lazy("请选择满意、基本满意或不满意。"),
-        },
+    """Two answers (办理过程, 办理结果) and a comment; 不满意 on either reopens handling."""
+
+    process_satisfaction = _satisfaction_field(
+        gettext_lazy("办理过程（联系沟通、办理态度）"), gettext_lazy("办理过程")
+    )
+    result_satisfaction = _satisfaction_field(
+        gettext_lazy("办理结果（答复内容、落实情况）"), gettext_lazy("办理结果")
     )
     comment = forms.CharField(
         label=gettext_lazy("意见和建议（可选）"),

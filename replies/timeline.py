@@ -69,7 +69,9 @@ def _signed(reply: Reply) -> list[str]:
 
 
 def _feedback(feedback: Feedback) -> str:
-    detail = f"满意度：{feedback.get_satisfaction_display()}"
+    detail = f"满意度：{feedback.parts_display}"
+    if feedback.is_final:
+        detail += "（重新办理后的最终评价）"
     if feedback.comment:
         detail += f"；意见：{feedback.comment[:60]}"
     return detail

@@ -175,7 +175,8 @@ def _compose(w: World):
 
 def _feedback(w: World):
     return None, reverse("feedback", args=[w.token]), {
-        "satisfaction": "satisfied", "comment": "很好",
+        "process_satisfaction": "satisfied", "result_satisfaction": "satisfied",
+        "comment": "很好",
     }
 
 

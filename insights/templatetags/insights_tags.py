@@ -37,13 +37,15 @@ def earlier_replies_box(proposal, unit=None, limit: int = 3):
 @register.simple_tag
 def unit_ranking_rows(rows):
     if not rows:
-        return format_html('<tr><td colspan="7" class="empty">{}</td></tr>', _("暂无交办"))
+        return format_html('<tr><td colspan="9" class="empty">{}</td></tr>', _("暂无交办"))
     return format_html_join(
         "\n",
-        "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+        "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>"
+        "<td>{}</td></tr>",
         (
             (n, r.unit_name, r.assigned, r.reply_rate.percent, r.on_time_rate.percent,
-             r.satisfaction_rate.percent, r.overdue)
+             r.satisfaction_rate.percent, r.process_satisfaction_rate.percent,
+             r.result_satisfaction_rate.percent, r.overdue)
             for n, r in enumerate(rows, start=1)
         ),
     )

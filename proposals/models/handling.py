@@ -96,6 +96,12 @@ class Assignment(models.Model):
     )
     assigned_on = models.DateField(_("交办日期"))
     due_on = models.DateField(_("办理期限"), db_index=True)
+    # 重新办理 moves due_on to the new date; the first answer was due by this one, which
+    # 按期办复 keeps measuring against (insights.stats).
+    first_due_on = models.DateField(
+        _("首次答复期限"), null=True, blank=True,
+        help_text=_("重新办理前的办理期限；按期办复率按此计算。"),
+    )
     assigned_at = models.DateTimeField(_("交办时间"), auto_now_add=True)
     completed_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
     assigned_by = models.ForeignKey(

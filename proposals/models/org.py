@@ -93,6 +93,12 @@ class Session(models.Model):
         default=False,
         help_text=_("勾选后，重点提案的答复函须在督办记录中录入领衔督办领导的批示后才能签发。"),
     )
+    # 重新办理: 不满意 on either part of the proposer's answer reopens the unit's handling
+    # with this many working days from the day of the answer.
+    reopen_working_days = models.PositiveSmallIntegerField(
+        _("重新办理期限（工作日）"), default=20, validators=[MinValueValidator(1)],
+        help_text=_("提案人对办理过程或办理结果表示不满意时，承办单位重新办理并再次答复的期限。"),
+    )
     is_current = models.BooleanField(_("当前会议"), default=False)
     history = HistoricalRecords()
 

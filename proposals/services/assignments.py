@@ -174,6 +174,18 @@ def assignment_reopen(*, assignment: Assignment, actor=None) -> Assignment:
 
 
 @transaction.atomic
+def assignment_due_again(*, assignment: Assignment, due_on: dt.date, actor=None) -> dt.date:
+    """重新办理: the assignment is due again by `due_on` (never earlier than it was). The
+    due date of the first answer is kept in first_due_on, once, for 按期办复."""
+    assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
+    if assignment.first_due_on is None:
+        assignment.first_due_on = assignment.due_on
+    assignment.due_on = max(assignment.due_on, due_on)
+    save_as(assignment, actor)
+    return assignment.due_on
+
+
+@transaction.atomic
 def assignment_withdraw(*, assignment: Assignment, actor=None) -> Assignment:
     assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
     move(assignment, Assignment.State.WITHDRAWN)

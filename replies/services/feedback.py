@@ -13,9 +13,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from proposals.dates import add_working_days
 from proposals.models import Assignment, Notice, Proposal
 from proposals.notices import notice_create
-from proposals.services import assignment_reopen
+from proposals.services import assignment_due_again, assignment_reopen
 from proposals.transitions import SATISFIED, UNSATISFIED
 
 from ..models import FROZEN_STATES, Feedback, FeedbackLink, Reply
@@ -86,18 +87,33 @@ def feedback_link_get(*, token: str) -> FeedbackLink | None:
     )
 
 
+def _level(value: str, field: str, label: str) -> str:
+    if value not in Feedback.Satisfaction.values:
+        message = _("请对%(what)s选择满意、基本满意或不满意。") % {"what": label}
+        raise ValidationError({field: message})
+    return value
+
+
 @transaction.atomic
-def feedback_submit(*, token: str, satisfaction: str, comment: str = "") -> Feedback:
+def feedback_submit(
+    *, token: str, process: str = "", result: str = "", comment: str = "",
+    satisfaction: str = "",
+) -> Feedback:
     """Record the proposer's answer, once per reply, on a signed letter whether or not it
-    has been marked sent (the link is on the letter). The answer delivers a reply not yet
-    marked sent (lifecycle.reply_delivered); then 满意/基本满意 move the proposal from
-    已答复 to 已反馈 and 不满意 sends it back to 办理中 (重新办理), by the table
-    proposals.transitions.ON_REPLY_EVENT."""
+    has been marked sent (the link is on the letter): 办理过程 (`process`: contact,
+    attitude) and 办理结果 (`result`), each 满意/基本满意/不满意 (`satisfaction` alone
+    stands for both). The answer delivers a reply not yet marked sent
+    (lifecycle.reply_delivered); then, by the table proposals.transitions.ON_REPLY_EVENT,
+    满意/基本满意 on both parts move the proposal from 已答复 to 已反馈, and 不满意 on either
+    sends it back to 办理中 (重新办理) with a new due date — once: the answer to the reply
+    written after that (is_final) closes the round whatever it says, and the clerk is told."""
     link = feedback_link_get(token=token)
     if link is None:
         raise ValidationError(_("链接无效或已过期。"), code="invalid_link")
-    if satisfaction not in Feedback.Satisfaction.values:
-        raise ValidationError({"satisfaction": _("请选择满意、基本满意或不满意。")})
+    if satisfaction and not (process or result):
+        process = result = satisfaction
+    process = _level(process, "process_satisfaction", _("办理过程"))
+    result = _level(result, "result_satisfaction", _("办理结果"))
     comment = (comment or "").strip()
     if len(comment) > MAX_COMMENT_CHARS:
         raise ValidationError({"comment": _("意见不能超过%(n)d字。") % {"n": MAX_COMMENT_CHARS}})
@@ -109,7 +125,11 @@ def feedback_submit(*, token: str, satisfaction: str, comment: str = "") -> Feed
         raise ValidationError(_("已收到您对这份答复的意见，谢谢。"), code="duplicate")
     link.use_count += 1
     link.save(update_fields=["use_count"])
-    feedback = Feedback(reply=reply, link=link, satisfaction=satisfaction, comment=comment)
+    final = answers_reopening(reply)
+    feedback = Feedback(
+        reply=reply, link=link, process_satisfaction=process, result_satisfaction=result,
+        comment=comment, is_final=final,
+    )
     try:
         with transaction.atomic():
             feedback.save()
@@ -118,26 +138,61 @@ def feedback_submit(*, token: str, satisfaction: str, comment: str = "") -> Feed
 
     if reply.state != Reply.State.SENT:  # answered before it was marked sent: delivered now
         reply_delivered(reply=reply)
-    unsatisfied = satisfaction == Feedback.Satisfaction.UNSATISFIED
+    reopen = feedback.satisfaction == Feedback.Satisfaction.UNSATISFIED and not final
     proposal = proposal_event(
-        proposal_id=reply.proposal_id, event=UNSATISFIED if unsatisfied else SATISFIED
+        proposal_id=reply.proposal_id, event=UNSATISFIED if reopen else SATISFIED
     )
-    if unsatisfied:
+    if reopen:
         _reopen_for_unsatisfied(reply, proposal, feedback)
+    elif final and feedback.satisfaction == Feedback.Satisfaction.UNSATISFIED:
+        _tell_clerks_still_unsatisfied(reply, proposal, feedback)
     return feedback
 
 
+def answers_reopening(reply: Reply) -> bool:
+    """Whether this reply answers a reopening: an earlier reply of the same assignment
+    had 不满意 feedback (which reopened it)."""
+    return Feedback.objects.filter(
+        reply__assignment_id=reply.assignment_id,
+        satisfaction=Feedback.Satisfaction.UNSATISFIED,
+    ).exclude(reply_id=reply.pk).exists()
+
+
 def _reopen_for_unsatisfied(reply: Reply, proposal: Proposal, feedback: Feedback) -> None:
-    """不满意: the unit's assignment is open again (重新办理) and the unit is told."""
-    assignment = Assignment.objects.get(pk=reply.assignment_id)
+    """不满意: the unit's assignment is open again (重新办理), due the session's
+    reopen_working_days after today, and the unit is told."""
+    assignment = Assignment.objects.select_related("session").get(pk=reply.assignment_id)
     if assignment.state == Assignment.State.COMPLETED:
-        assignment_reopen(assignment=assignment, actor=None)
+        assignment = assignment_reopen(assignment=assignment, actor=None)
+    due = assignment_due_again(
+        assignment=assignment,
+        due_on=add_working_days(timezone.localdate(), assignment.session.reopen_working_days),
+    )
     text = _(
-        "提案人对第%(number)s号提案《%(title)s》的答复（%(doc)s）表示不满意，提案已退回重新办理。"
-    ) % {"number": proposal.number, "title": proposal.title, "doc": reply.doc_number}
+        "提案人对第%(number)s号提案《%(title)s》的答复（%(doc)s）表示不满意（%(parts)s），"
+        "提案已退回重新办理，请于%(due)s前再次答复。"
+    ) % {"number": proposal.number, "title": proposal.title, "doc": reply.doc_number,
+         "parts": feedback.parts_display, "due": f"{due:%Y年%-m月%-d日}"}
     if feedback.comment:
         text += _("提案人意见：%(c)s") % {"c": feedback.comment[:300]}
     notice_create(
         unit=reply.unit, assignment=assignment, kind=Notice.Kind.FEEDBACK_UNSATISFIED,
         message=text,
+    )
+
+
+def _tell_clerks_still_unsatisfied(reply: Reply, proposal: Proposal, feedback: Feedback) -> None:
+    """The answer to the reply after 重新办理 is the last: still 不满意 closes the round
+    (已反馈: the clerk sees it in the proposal's list and timeline, to follow up in
+    person) and the unit is told that it is not reopened again."""
+    text = _(
+        "提案人对第%(number)s号提案《%(title)s》重新办理后的答复（%(doc)s）仍不满意（%(parts)s）。"
+        "按规定不再退回重新办理，由提案委跟进。"
+    ) % {"number": proposal.number, "title": proposal.title, "doc": reply.doc_number,
+         "parts": feedback.parts_display}
+    if feedback.comment:
+        text += _("提案人意见：%(c)s") % {"c": feedback.comment[:300]}
+    notice_create(
+        unit=reply.unit, assignment=reply.assignment,
+        kind=Notice.Kind.FEEDBACK_UNSATISFIED, message=text,
     )

@@ -15,6 +15,12 @@ from replies.views.feedback import RATE_LIMIT
 
 from .reply_fixtures import make_case, ready_reply
 
+
+def _both(level):
+    """The form's two answers (办理过程, 办理结果) at the same level."""
+    return {"process_satisfaction": level, "result_satisfaction": level}
+
+
 pytestmark = pytest.mark.django_db
 
 
@@ -54,7 +60,7 @@ def test_it_shows_the_reply_without_an_account(client, sent):
 
 def test_it_records_satisfied_and_the_proposal_gets_feedback(client, sent):
     case, reply, token = sent
-    response = client.post(_url(token), {"satisfaction": "satisfied", "comment": "很好"})
+    response = client.post(_url(token), {**_both("satisfied"), "comment": "很好"})
     assert response.status_code == 302
     page = client.get(response["Location"]).content.decode()
     assert "感谢您的评价" in page
@@ -66,8 +72,8 @@ def test_it_records_satisfied_and_the_proposal_gets_feedback(client, sent):
 
 def test_it_counts_a_second_answer_once_and_says_already_answered(client, sent):
     case, reply, token = sent
-    client.post(_url(token), {"satisfaction": "satisfied"})
-    response = client.post(_url(token), {"satisfaction": "unsatisfied"}, follow=True)
+    client.post(_url(token), {**_both("satisfied")})
+    response = client.post(_url(token), {**_both("unsatisfied")}, follow=True)
     assert "已评价" in response.content.decode()
     assert Feedback.objects.filter(reply=reply).count() == 1
     assert Feedback.objects.get(reply=reply).satisfaction == "satisfied"
@@ -75,17 +81,22 @@ def test_it_counts_a_second_answer_once_and_says_already_answered(client, sent):
 
 def test_it_asks_for_a_choice_in_chinese(client, sent):
     case, reply, token = sent
-    response = client.post(_url(token), {"satisfaction": "", "comment": "未选择"})
+    response = client.post(
+        _url(token), {"process_satisfaction": "", "result_satisfaction": "satisfied",
+                      "comment": "未选择"},
+    )
     assert response.status_code == 400
     html = response.content.decode()
-    assert "请选择满意、基本满意或不满意。" in html
+    assert "请对办理过程选择满意、基本满意或不满意。" in html
+    assert "请对办理结果选择" not in html  # the part answered is not flagged
     assert "未选择" in html  # the comment typed is kept
     assert not Feedback.objects.exists()
 
 
 def test_it_reopens_the_proposal_and_tells_the_unit_when_unsatisfied(client, sent):
     case, reply, token = sent
-    client.post(_url(token), {"satisfaction": "unsatisfied", "comment": "没有解决实际问题"})
+    client.post(_url(token), {"process_satisfaction": "unsatisfied",
+                              "result_satisfaction": "unsatisfied", "comment": "没有解决实际问题"})
     case.proposal.refresh_from_db()
     assert case.proposal.status == Proposal.Status.IN_PROGRESS
     notice = Notice.objects.get(unit=case.unit, kind=Notice.Kind.FEEDBACK_UNSATISFIED)
@@ -108,7 +119,7 @@ def test_it_shows_a_clear_page_for_an_expired_link(client, sent):
         response = client.get(_url(token))
         assert response.status_code == 410
         assert "链接已过期" in response.content.decode()
-        response = client.post(_url(token), {"satisfaction": "satisfied"})
+        response = client.post(_url(token), {**_both("satisfied")})
         assert response.status_code == 410
     assert not Feedback.objects.exists()
 
@@ -141,6 +152,6 @@ def test_it_requires_a_csrf_token(sent):
     from django.test import Client
 
     case, reply, token = sent
-    response = Client(enforce_csrf_checks=True).post(_url(token), {"satisfaction": "satisfied"})
+    response = Client(enforce_csrf_checks=True).post(_url(token), {**_both("satisfied")})
     assert response.status_code == 403
     assert not Feedback.objects.exists()

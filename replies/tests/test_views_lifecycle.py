@@ -16,6 +16,12 @@ from replies.models import Reply
 from .reply_fixtures import make_case, ready_reply
 from .test_lifecycle import ORDERS, SENT_AT, _correct, _statuses
 
+
+def _both(level):
+    """The form's two answers (办理过程, 办理结果) at the same level."""
+    return {"process_satisfaction": level, "result_satisfaction": level}
+
+
 pytestmark = pytest.mark.django_db
 
 P = Proposal.Status
@@ -49,7 +55,7 @@ def _answer(token: str, satisfaction: str) -> None:
     proposer = Client(enforce_csrf_checks=False)
     url = reverse("feedback", args=[token])
     assert proposer.get(url).status_code == 200  # the letter's link works before 已发送
-    response = proposer.post(url, {"satisfaction": satisfaction, "comment": "意见"})
+    response = proposer.post(url, {**_both(satisfaction), "comment": "意见"})
     assert response.status_code == 302
     assert "感谢您的评价" in proposer.get(response["Location"]).content.decode()
 

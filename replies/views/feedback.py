@@ -21,7 +21,7 @@ from rls.scope import scope_for_feedback_token
 from ..forms import FeedbackForm
 from ..models import FROZEN_STATES, Feedback, FeedbackLink, Reply, ReplyDownload
 from ..services import feedback_link_get, feedback_submit
-from ..services.feedback import token_canonical, token_hashes
+from ..services.feedback import answers_reopening, token_canonical, token_hashes
 from ..spec_builder import heading_number
 from . import _render
 
@@ -103,7 +103,8 @@ def feedback_page(request: HttpRequest, token: str) -> HttpResponse:
             data = form.cleaned_data
             try:
                 feedback = feedback_submit(
-                    token=token, satisfaction=data["satisfaction"], comment=data["comment"]
+                    token=token, process=data["process_satisfaction"],
+                    result=data["result_satisfaction"], comment=data["comment"],
                 )
             except ValidationError as exc:
                 if getattr(exc, "code", None) == "duplicate":
@@ -127,6 +128,7 @@ def feedback_page(request: HttpRequest, token: str) -> HttpResponse:
         "rows": _letter_rows(spec),
         "feedback": feedback,
         "form": form,
+        "reopened": form is not None and answers_reopening(reply),
         "thanks": request.GET.get("thanks") == "1" and feedback is not None,
     }
     return render(request, "replies/public/feedback.html", context, status=status)

@@ -656,8 +656,10 @@ class Command(BaseCommand):
 
         reply = Reply.objects.get(assignment=self._answering(item), supersedes__isnull=True)
         _link, token = reply_services.feedback_link_create(reply=reply)
+        # Two parts (办理过程, 办理结果); "satisfaction" alone stands for both.
         reply_services.feedback_submit(
-            token=token, satisfaction=data["satisfaction"], comment=data.get("comment", "")
+            token=token, process=data.get("process", ""), result=data.get("result", ""),
+            satisfaction=data.get("satisfaction", ""), comment=data.get("comment", ""),
         )
 
     def _close(self, item: dict) -> None:

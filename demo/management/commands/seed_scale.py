@@ -445,6 +445,7 @@ class Command(BaseCommand):
             ReplyParagraph,
             UnitSigningKey,
         )
+        from replies.models.feedback import overall_satisfaction
 
         A, S = Assignment, Section
         assignments: list[Assignment] = []
@@ -633,12 +634,14 @@ class Command(BaseCommand):
                 use_count=1,
             )
             links.append(link)
+            levels = ["satisfied", "basically_satisfied", "unsatisfied"]
+            process, result = (rng.choices(levels, weights)[0]
+                               for weights in ([85, 13, 2], [80, 17, 3]))
             feedbacks.append(
-                Feedback(
-                    reply=r, link=link,
-                    satisfaction=rng.choices(
-                        ["satisfied", "basically_satisfied", "unsatisfied"], [80, 17, 3]
-                    )[0],
+                Feedback(  # bulk_create: no save(), so the overall answer is set here
+                    reply=r, link=link, process_satisfaction=process,
+                    result_satisfaction=result,
+                    satisfaction=overall_satisfaction(process, result),
                     comment=rng.choice(["", "", "办理认真，答复具体。", "希望继续跟进落实。"]),
                 )
             )
