@@ -23,6 +23,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Min, Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -61,8 +62,8 @@ INDICATORS: dict[str, Indicator] = {
         Indicator("sections_returned", _("协办意见被退回"), COUNT,
                   _("本单位的协办意见被主办单位退回的次数（每退回一次计一次）。")),
         Indicator("days_overdue", _("超期天数"), COUNT,
-                  _("已办复的：首份答复函成文日期晚于办理期限的天数；未办复的：截至统计日期"
-                    "超过办理期限的天数；各交办件合计。")),
+                  _("已办复的：首份答复函成文日期晚于首次办理期限的天数；未办复的（及重新办理"
+                    "中的）：截至统计日期超过办理期限的天数；各交办件合计。")),
     )
 }
 
@@ -127,14 +128,6 @@ class UnitMeasures:
     values: dict[str, Rate | int] = field(default_factory=dict)
 
 
-def _process_satisfaction(row: UnitRow) -> Rate:
-    return row.satisfaction_rate
-
-
-def _result_satisfaction(row: UnitRow) -> Rate:
-    return row.satisfaction_rate
-
-
 def measure(session: Session, today: dt.date | None = None) -> dict[int, UnitMeasures]:
     """Every indicator of INDICATORS for every unit with work in the session: stats'
     per-unit figures (cached) and one grouped query for each indicator stats lacks."""
@@ -151,8 +144,8 @@ def measure(session: Session, today: dt.date | None = None) -> dict[int, UnitMea
         on_time, total = countersigns.get(unit_id, (0, 0))
         measures[unit_id] = UnitMeasures(unit_id, name, {
             "on_time": row.on_time_rate,
-            "process_satisfaction": _process_satisfaction(row),
-            "result_satisfaction": _result_satisfaction(row),
+            "process_satisfaction": row.process_satisfaction_rate,
+            "result_satisfaction": row.result_satisfaction_rate,
             "countersign_on_time": Rate(on_time, total),
             "contact": Rate(contacted.get(unit_id, 0), row.assigned),
             "sections_returned": returned.get(unit_id, 0),
@@ -217,23 +210,31 @@ def _returned_counts(session: Session) -> dict[int, int]:
 
 
 def _days_overdue(session: Session, today: dt.date) -> dict[int, int]:
-    """unit → the days its assignments ran past their due date: to the first signed reply
-    (lead and split units), or to `today` for open work without one (co units too, as in
-    超期未办)."""
+    """unit → the days its assignments ran past their due date: the first signed reply's
+    days past the first due date (lead and split units; the date 按期办复 counts against,
+    before any 重新办理), and for open work past its due date with no reply yet or
+    reopened (重新办理), the days to `today` (co units too, as in 超期未办)."""
     first_signed = Min("replies__signed_on", filter=Q(replies__state__in=FROZEN_STATES))
+    first_due = Coalesce("first_due_on", "due_on")
+    open_late = Assignment.overdue_condition(today)
     late = (
         Assignment.objects.filter(session=session)
         .exclude(state=Assignment.State.WITHDRAWN)
-        .annotate(first_signed=first_signed)
+        .annotate(first_signed=first_signed, first_due=first_due)
         .filter(
-            Q(first_signed__gt=F("due_on"))
-            | (Q(first_signed__isnull=True) & Assignment.overdue_condition(today))
+            Q(first_signed__gt=F("first_due"))
+            | (open_late & (Q(first_signed__isnull=True) | Q(first_due_on__isnull=False)))
         )
-        .order_by().values_list("unit_id", "due_on", "first_signed")
+        .order_by().values_list("unit_id", "first_due", "first_signed", "due_on", "state",
+                                "first_due_on")
     )
     days: Counter = Counter()
-    for unit_id, due_on, signed_on in late:
-        days[unit_id] += ((signed_on or today) - due_on).days
+    for unit_id, due, signed, due_now, state, reopened in late:
+        if signed is not None and signed > due:
+            days[unit_id] += (signed - due).days
+        still_open = state in Assignment.OPEN_STATES and due_now < today
+        if still_open and (signed is None or reopened is not None):
+            days[unit_id] += (today - due_now).days
     return dict(days)
 
 

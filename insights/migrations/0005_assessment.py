@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('insights', '0004_heartbeat'),
-        ('proposals', '0015_key_proposals'),
+        ('proposals', '0016_reopen_due_dates'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

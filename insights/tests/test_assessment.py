@@ -68,10 +68,15 @@ def world():
     ]
     replies = [
         signed_reply(leads[0], signed_on=dt.date(2025, 6, 10), satisfaction=SAT.SATISFIED),
-        signed_reply(leads[1], signed_on=DUE, satisfaction=SAT.UNSATISFIED),
+        signed_reply(leads[1], signed_on=DUE),
         signed_reply(leads[2], signed_on=dt.date(2025, 6, 15)),
         signed_reply(leads[3], signed_on=dt.date(2025, 6, 23)),
     ]
+    # The process pleased the proposer, the result did not.
+    Feedback.objects.create(
+        reply=replies[1], process_satisfaction=SAT.BASICALLY_SATISFIED,
+        result_satisfaction=SAT.UNSATISFIED,
+    )
     for lead, times in ((leads[0], 2), (leads[1], 1)):
         for _ in range(times):
             ContactRecord.objects.create(
@@ -113,7 +118,7 @@ def test_it_measures_each_indicator(world):
     one = m[u1.pk].values
     assert one["on_time"] == Rate(3, 4)
     assert one["on_time"].percent == "75.0%"
-    assert one["process_satisfaction"] == Rate(1, 2)
+    assert one["process_satisfaction"] == Rate(2, 2)  # stats' two-part figures
     assert one["result_satisfaction"] == Rate(1, 2)
     assert one["contact"] == Rate(2, 4)  # two records on the first count once
     assert one["countersign_on_time"] == Rate(0, 0)
@@ -130,6 +135,24 @@ def test_it_measures_each_indicator(world):
     three = m[u3.pk].values
     assert (three["sections_returned"], three["days_overdue"]) == (0, 0)
     assert m[u1.pk].unit_name == "甲局"
+
+
+def test_a_reopened_assignment_counts_its_first_reply_and_its_new_round(world):
+    """Replied 3 days after the first due date, reopened (不满意) and now 4 days past
+    the new one: 3 + 4 days."""
+    lead = world["units"][0].assignments.get(due_on=DUE, replies__signed_on=dt.date(2025, 6, 23))
+    Assignment.objects.filter(pk=lead.pk).update(
+        first_due_on=DUE, due_on=dt.date(2025, 6, 27), state=Assignment.State.IN_PROGRESS
+    )
+    assert measure(world["session"], TODAY)[world["units"][0].pk].values["days_overdue"] == 7
+
+
+def test_a_signed_reply_not_yet_sent_ends_the_count(world):
+    """Signed on time but not sent: the assignment is still open past its due date, yet
+    the unit answered in time: no day counts."""
+    lead = world["units"][0].assignments.get(replies__signed_on=dt.date(2025, 6, 10))
+    Assignment.objects.filter(pk=lead.pk).update(state=Assignment.State.IN_PROGRESS)
+    assert measure(world["session"], TODAY)[world["units"][0].pk].values["days_overdue"] == 3
 
 
 def test_a_withdrawn_assignment_is_not_measured(world):
@@ -216,12 +239,12 @@ def test_the_rules_are_data(world):
     def u1_total():
         return next(s for s in session_scores(session, TODAY) if s.unit_id == u1.pk).total
 
-    # 30×75% + 20×50% + 30×50% + 10 (no 会签: full) + 10×50% − 0.5×3
-    assert u1_total() == Decimal("22.50") + 10 + 15 + 10 + 5 - Decimal("1.5")
+    # 30×75% + 20×100% + 30×50% + 10 (no 会签: full) + 10×50% − 0.5×3
+    assert u1_total() == Decimal("22.50") + 20 + 15 + 10 + 5 - Decimal("1.5")
     AssessmentRule.objects.filter(scheme=scheme, indicator="on_time").update(weight=60)
-    assert u1_total() == Decimal("45.00") + 10 + 15 + 10 + 5 - Decimal("1.5")
+    assert u1_total() == Decimal("45.00") + 20 + 15 + 10 + 5 - Decimal("1.5")
     AssessmentRule.objects.filter(scheme=scheme, indicator="days_overdue").update(enabled=False)
-    assert u1_total() == Decimal("45.00") + 10 + 15 + 10 + 5
+    assert u1_total() == Decimal("45.00") + 20 + 15 + 10 + 5
 
 
 def test_an_adjustment_is_added_and_shown_apart(world):
