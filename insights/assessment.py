@@ -319,13 +319,19 @@ def _averages(rules: list[AssessmentRule], measures) -> dict[str, float | None]:
     return result
 
 
+def counted_rules(rules: list[AssessmentRule]) -> list[AssessmentRule]:
+    """The rules that score: enabled, of an indicator the code measures (a row left
+    naming one a later release dropped counts nothing, rather than failing the page)."""
+    return [r for r in rules if r.enabled and r.indicator in INDICATORS]
+
+
 def score_units(
     rules: list[AssessmentRule], measures: dict[int, UnitMeasures],
     adjustments: dict[int, ScoreAdjustment],
 ) -> list[UnitScore]:
     """Apply the enabled rules to the measures; best total first (then by name), ranked
     (equal totals share a rank)."""
-    rules = [r for r in rules if r.enabled and r.indicator in INDICATORS]
+    rules = counted_rules(rules)
     averages = _averages(rules, measures.values())
     scores = []
     for unit_id, m in measures.items():

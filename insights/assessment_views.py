@@ -60,7 +60,7 @@ def assessment_page(request: HttpRequest) -> HttpResponse:
         "session": session,
         "scheme": scheme,
         "sessions": access.sessions_managed_by(request.user).select_related("committee"),
-        "rules": [r for r in rules if r.enabled],
+        "rules": assessment.counted_rules(rules),
         "scores": scores,
         "today": timezone.localdate(),
         "indicators": assessment.INDICATORS.values(),

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from proposals.models import Assignment, Proposal
 from replies.models import FROZEN_STATES, Reply
 
-from .assessment import INDICATORS
+from .assessment import INDICATORS, counted_rules
 from .importing import HEADERS as IMPORT_HEADERS
 from .stats import Dashboard
 
@@ -253,7 +253,7 @@ def assessment_workbook(
     """承办单位考评: the ranked table (each enabled rule's points a column, the adjustment
     and its reason apart) and the rules. Points are numbers."""
     workbook = _workbook()
-    enabled = [r for r in rules if r.enabled]
+    enabled = counted_rules(rules)
     _text_sheet(
         workbook,
         _("考评排名"),

@@ -293,3 +293,9 @@ def test_the_queries_do_not_grow_with_the_units():
         assert len(scores) == n
         counts.append(len(queries))
     assert counts[0] == counts[1], counts
+
+
+def test_a_rule_of_an_indicator_the_code_no_longer_measures_counts_nothing():
+    rules = [_rule("on_time", RATE, "30"), _rule("gone", RATE, "70")]
+    scores = score_units(rules, _measures(on_time=Rate(1, 1)), {})
+    assert scores[0].parts == {"on_time": Decimal("30.00")}
