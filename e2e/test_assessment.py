@@ -56,6 +56,7 @@ def test_the_clerk_ranks_the_units_and_adjusts_one_with_a_reason(
     page.get_by_role("link", name="考评规则").click()
     expect(page.locator("#assessment-rules tbody tr")).to_have_count(8)  # 7 + an empty row
     assert _axe(page, "clerk, 考评规则") == []
+    shoot("rules")
     page.get_by_role("link", name="返回考评").click()
 
     # Adjust one unit: a blank reason is refused, then saved with one.
@@ -64,6 +65,7 @@ def test_the_clerk_ranks_the_units_and_adjusts_one_with_a_reason(
     page.get_by_role("button", name="保存调整").click()
     expect(page.locator(".errorlist")).to_contain_text("请填写调整理由")
     assert _axe(page, "clerk, 调整得分") == []
+    shoot("adjust-refused")
     page.get_by_label("调整理由").fill("协办意见两次逾期未交，经提案委研究扣分。")
     page.get_by_role("button", name="保存调整").click()
     expect(page.locator(".messages")).to_contain_text(f"已保存{UNIT}的调整。")
