@@ -181,3 +181,16 @@ def test_the_xlsx_holds_the_ranking_and_the_rules_as_numbers(clerk, world):
     assert rules[0] == ("顺序", "名称", "指标", "计分方式", "权重/每次扣分", "扣分上限",
                         "无计算基数时", "启用")
     assert rules[7][1:6] == ("超期", "超期天数", "按次扣分", 0.5, 20)
+
+
+@pytest.mark.parametrize("name", ["assessment", "assessment_rules", "assessment_export"])
+def test_a_unit_administrator_sees_nothing_of_it(client, world, name):
+    """Not even its own unit's score: the ranking and the adjustments are the committee's
+    deliberation (the dashboard shows the unit its own figures)."""
+    client.force_login(world.users["lead_admin"])
+    assert client.get(_url(name, world)).status_code == 403
+    assert client.get(_url("assessment_unit", world, world.lead_unit.pk)).status_code == 403
+    response = client.post(_url("assessment_adjust", world, world.lead_unit.pk),
+                           {"points": "9", "reason": "自评。"})
+    assert response.status_code == 403
+    assert not ScoreAdjustment.objects.exists()
