@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.db.models import Count
 from django.utils.translation import gettext as _
@@ -19,7 +20,7 @@ from proposals.models import Assignment, Proposal, Session
 from replies.letter.docx_builder import TITLE_CELLS
 from replies.letter.report_builder import build_report
 
-from . import stats
+from . import assessment, stats
 from .stats import Rate, UnitRow
 
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -86,12 +87,11 @@ def key_rates(board: stats.Dashboard) -> list[tuple[str, Rate]]:
             (_("重点提案满意率"), board.key_satisfaction_rate)]
 
 
-def scored_units_for_report(session: Session) -> list[tuple[str, float]]:
-    """The handling units' 考评 scores of the session, as (unit name, score).
-
-    Empty for now: the 考评 is built apart (insights/assessment.py); the lead wires this
-    function to the assessment module. An empty list prints 考评结果尚未生成."""
-    return []
+def scored_units_for_report(session: Session, today: dt.date) -> list[tuple[str, Decimal]]:
+    """The handling units' 考评 totals of the session (insights.assessment, with the
+    committee's rules, or the default ones before any were stored), as (unit name,
+    score), best first. Empty when no unit has work in the session: 考评结果尚未生成."""
+    return [(s.unit_name, s.total) for s in assessment.session_scores(session, today)]
 
 
 def _key_rows(session: Session) -> list[KeyRow]:
@@ -135,7 +135,7 @@ def gather(session: Session, *, today: dt.date) -> ReportFigures:
         units=board.units,
         key_rows=_key_rows(session),
         key_rates=key_rates(board) if board.key_proposals else [],
-        scored_units=scored_units_for_report(session),
+        scored_units=scored_units_for_report(session, today),
     )
 
 

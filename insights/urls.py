@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import assessment_views, views
 
 app_name = "insights"
 
@@ -43,5 +43,14 @@ urlpatterns = [
     path("import/<int:pk>/", views.import_detail, name="import_detail"),
     path("import/<int:pk>/confirm/", views.import_confirm, name="import_confirm"),
     path("search/", views.search, name="search"),
+    # 承办单位考评 (?session= picks the session; the current one by default).
+    path("assessment/", assessment_views.assessment_page, name="assessment"),
+    path("assessment/assessment.xlsx", assessment_views.assessment_export,
+         name="assessment_export"),
+    path("assessment/rules/", assessment_views.assessment_rules, name="assessment_rules"),
+    path("assessment/unit/<int:unit_id>/", assessment_views.assessment_unit,
+         name="assessment_unit"),
+    path("assessment/unit/<int:unit_id>/adjust/", assessment_views.assessment_adjust,
+         name="assessment_adjust"),
     path("proposals/<int:pk>/similar/", views.similar_fragment, name="similar"),
 ]

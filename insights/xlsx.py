@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from proposals.models import Assignment, Proposal
 from replies.models import FROZEN_STATES, Reply
 
+from .assessment import INDICATORS, counted_rules
 from .importing import HEADERS as IMPORT_HEADERS
 from .stats import Dashboard
 
@@ -227,3 +228,55 @@ def replies_workbook(
 
     _sheet(workbook, _("答复登记"), header, (line(r) for r in _stream(rows, progress)))
     return f"{name}答复登记.xlsx", _bytes(workbook, progress)
+
+
+def _text_sheet(workbook, title: str, header: list[str], rows: Iterable[list]):
+    """_sheet, for rows with texts people wrote (a reason, a name): one that begins with
+    "=" stays text, where openpyxl would store a formula."""
+    from openpyxl.cell import WriteOnlyCell
+
+    sheet = _sheet(workbook, title, header, [])
+    for row in rows:
+        line = []
+        for value in row:
+            if isinstance(value, str) and value.startswith("="):
+                value = WriteOnlyCell(sheet, value=value)
+                value.data_type = "s"
+            line.append(value)
+        sheet.append(line)
+    return sheet
+
+
+def assessment_workbook(
+    session, scores: list, rules: list, *, today: dt.date
+) -> tuple[str, bytes]:
+    """承办单位考评: the ranked table (each enabled rule's points a column, the adjustment
+    and its reason apart) and the rules. Points are numbers."""
+    workbook = _workbook()
+    enabled = counted_rules(rules)
+    _text_sheet(
+        workbook,
+        _("考评排名"),
+        [_("名次"), _("单位"), *[r.name for r in enabled], _("调整"), _("调整理由"),
+         _("总分")],
+        (
+            [s.rank, s.unit_name, *[s.parts.get(r.name) for r in enabled],
+             s.adjustment.points if s.adjustment else None,
+             s.adjustment.reason if s.adjustment else "", s.total]
+            for s in scores
+        ),
+    )
+    _text_sheet(
+        workbook,
+        _("考评规则"),
+        [_("顺序"), _("名称"), _("指标"), _("计分方式"), _("权重/每次扣分"), _("扣分上限"),
+         _("无计算基数时"), _("启用")],
+        (
+            [r.order, r.name, str(getattr(INDICATORS.get(r.indicator), "label", r.indicator)),
+             r.get_kind_display(), r.weight, r.cap,
+             r.get_no_base_display() if r.kind == r.Kind.RATE else "",
+             _("是") if r.enabled else _("否")]
+            for r in rules
+        ),
+    )
+    return f"{session.name}承办单位考评（{today:%Y-%m-%d}）.xlsx", _bytes(workbook)

@@ -459,3 +459,26 @@ def test_it_marks_two_key_proposals_in_different_states_with_their_records(demo,
     assert html.count('<span class="pill key"') == 1
     rows = html.split("<tbody>", 1)[1].split("</tr>")
     assert "第44137号" in rows[0] and 'class="pill key"' in rows[0]
+
+
+# --- 承办单位考评 (demo/assessment.py) ------------------------------------------------------
+
+
+def test_it_gives_the_session_the_default_scheme_and_one_adjustment(demo, db, client):
+    from insights.assessment import DEFAULT_RULES, session_scores
+    from insights.models import AssessmentRule, ScoreAdjustment
+
+    session = Proposal.objects.get(number=44137).session
+    rules = AssessmentRule.objects.filter(scheme__session=session)
+    assert [r.name for r in rules] == [name for _key, name, *_rest in DEFAULT_RULES]
+    adjustment = ScoreAdjustment.objects.get()
+    assert (adjustment.unit.name, adjustment.points) == ("连云港市交通运输局", 2)
+    assert adjustment.changed_by.username == "tiwei" and "协调会" in adjustment.reason
+    assert adjustment.history.get().history_user.username == "tiwei"
+    assert adjustment.changed_at.date() < TODAY
+    scores = session_scores(session)
+    assert len(scores) >= 5
+    transport = next(s for s in scores if s.unit_name == "连云港市交通运输局")
+    assert transport.total == transport.base + 2
+    html = _page(_client(client, "tiwei"), reverse("insights:assessment"))
+    assert "连云港市交通运输局" in html and "title=\"调整理由：主动牵头" in html

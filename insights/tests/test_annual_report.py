@@ -104,8 +104,14 @@ def test_it_builds_for_a_session_without_proposals(world):
 
 
 def test_it_shows_the_best_and_worst_scored_units(world):
+    from insights.assessment import session_scores
+
     figures = annual_report.gather(world["session"], today=TODAY)
-    assert figures.scored_units == annual_report.scored_units_for_report(world["session"]) == []
+    scores = session_scores(world["session"], TODAY)
+    assert scores and figures.scored_units == [(s.unit_name, s.total) for s in scores]
+    best = scores[0]
+    text = text_of(annual_report.build_report(annual_report.report_spec(figures)))
+    assert f"得分居前的是{best.unit_name}" in text and f"{float(best.total):.1f}" in text
     figures.scored_units = [(f"单位{i}", 100 - i) for i in range(1, 8)]  # 单位1 best
     text = text_of(annual_report.build_report(annual_report.report_spec(figures)))
     for name, rank in [("单位1", 1), ("单位2", 2), ("单位3", 3), ("单位5", 5), ("单位7", 7)]:

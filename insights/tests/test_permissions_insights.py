@@ -18,7 +18,8 @@ import pytest
 import time_machine
 from django.urls import get_resolver, reverse
 
-from insights.models import ProposalImport
+from insights.assessment import scheme_for
+from insights.models import AssessmentRule, ProposalImport, ScoreAdjustment
 from proposals.models import Committee, CommitteeRole
 from proposals.tests.factories import CommitteeFactory, CommitteeRoleFactory
 from proposals.tests.scenario import build_scenario
@@ -36,6 +37,27 @@ def u(name, *args):
 
 NONE = lambda w: {}  # noqa: E731
 UNITS_TOO = (302, 302, 404, 302, 302, 302, 302, 404)  # a list export: the rows each sees
+
+CLERK_ONLY = (302, 200, 404, 403, 403, 403, 403, 404)
+CLERK_ONLY_POST = (302, 302, 404, 403, 403, 403, 403, 404)
+
+
+def s_(url, w):
+    return f"{url}?session={w.session.pk}"
+
+
+def rules_data(w, **change) -> dict:
+    """The rules page's formset as posted, the first row changed by `change`."""
+    rules = list(AssessmentRule.objects.filter(scheme__session=w.session))
+    data = {"rules-TOTAL_FORMS": len(rules), "rules-INITIAL_FORMS": len(rules),
+            "rules-MIN_NUM_FORMS": 0, "rules-MAX_NUM_FORMS": 1000}
+    for i, r in enumerate(rules):
+        row = {"id": r.pk, "order": r.order, "name": r.name, "indicator": r.indicator,
+               "kind": r.kind, "weight": r.weight, "cap": "" if r.cap is None else r.cap,
+               "no_base": r.no_base, "enabled": "on", **(change if i == 0 else {})}
+        data.update({f"rules-{i}-{k}": v for k, v in row.items()})
+    return data
+
 
 # name, label, url, method, data,
 #        anon clerk other_clerk lead  co  stranger signer (province)
@@ -104,6 +126,30 @@ MATRIX = [
         (302, 403, 403, 403, 403, 403, 403, 404)),
     ("province_search", "query", lambda w: u("province_search") + "?q=知识产权", "GET", NONE,
         ONLY_PROVINCE),
+    # 承办单位考评: the committee's clerks only; a unit's people nothing (403), another
+    # committee's clerk and the province (who manage no session of this one) 404.
+    ("assessment", "current session", lambda w: u("assessment"), "GET", NONE,
+        (302, 200, 200, 403, 403, 403, 403, 404)),
+    ("assessment", "session", lambda w: s_(u("assessment"), w), "GET", NONE, CLERK_ONLY),
+    ("assessment", "not a session id", lambda w: u("assessment") + "?session=x", "GET", NONE,
+        (302, 404, 404, 403, 403, 403, 403, 404)),
+    ("assessment_export", "session", lambda w: s_(u("assessment_export"), w), "GET", NONE,
+        CLERK_ONLY),
+    ("assessment_rules", "form", lambda w: s_(u("assessment_rules"), w), "GET", NONE,
+        CLERK_ONLY),
+    ("assessment_rules", "save", lambda w: s_(u("assessment_rules"), w), "POST",
+        lambda w: rules_data(w, weight="45"), CLERK_ONLY_POST),
+    ("assessment_unit", "unit", lambda w: s_(u("assessment_unit", w.lead_unit.pk), w), "GET",
+        NONE, CLERK_ONLY),
+    ("assessment_unit", "guess: other committee's unit",
+        lambda w: s_(u("assessment_unit", w.other_assignment.unit_id), w), "GET", NONE,
+        (302, 404, 404, 403, 403, 403, 403, 404)),
+    ("assessment_adjust", "form", lambda w: s_(u("assessment_adjust", w.lead_unit.pk), w),
+        "GET", NONE, CLERK_ONLY),
+    ("assessment_adjust", "save", lambda w: s_(u("assessment_adjust", w.lead_unit.pk), w),
+        "POST", lambda w: {"points": "5", "reason": "矩阵调整。"}, CLERK_ONLY_POST),
+    ("assessment_adjust", "remove", lambda w: s_(u("assessment_adjust", w.co_unit.pk), w),
+        "POST", lambda w: {"remove": "1", "reason": "矩阵撤销。"}, CLERK_ONLY_POST),
 ]
 
 CASES = [
@@ -122,6 +168,11 @@ def world():
         s.users["province"] = CommitteeRoleFactory(
             committee=s.province, role=CommitteeRole.Role.CLERK, reads_descendants=True
         ).user
+        scheme_for(s.session)
+        ScoreAdjustment.objects.create(
+            session=s.session, unit=s.co_unit, points=-1, reason="协办意见迟交。",
+            changed_by=s.users["clerk"],
+        )
         s.upload = ProposalImport.objects.create(
             session=s.session, owner=s.users["clerk"], filename="提案.xlsx", content=b"",
             row_count=1, problems=[{"row": 2, "message": "缺少案由"}],
@@ -146,3 +197,30 @@ def test_it_covers_every_url_of_the_app():
     included = [p for p in resolver.url_patterns if getattr(p, "namespace", None) == "insights"]
     names = {pattern.name for inc in included for pattern in inc.url_patterns}
     assert names == {row[0] for row in MATRIX}
+
+
+def _assessment_state(world) -> list:
+    return [
+        list(AssessmentRule.objects.filter(scheme__session=world.session)
+             .values_list("pk", "name", "weight", "enabled")),
+        list(ScoreAdjustment.objects.values_list("unit_id", "points", "reason")),
+        ScoreAdjustment.history.count(), AssessmentRule.history.count(),
+    ]
+
+
+@pytest.mark.parametrize("role", ["anon", "other_clerk", "lead", "co", "stranger", "signer",
+                                  "province"])
+def test_a_refused_assessment_post_changes_nothing(client, world, role):
+    before = _assessment_state(world)
+    if role != "anon":
+        client.force_login(world.users[role])
+    posts = [
+        (s_(u("assessment_rules"), world), rules_data(world, weight="45")),
+        (s_(u("assessment_adjust", world.lead_unit.pk), world),
+         {"points": "5", "reason": "越权调整。"}),
+        (s_(u("assessment_adjust", world.co_unit.pk), world),
+         {"remove": "1", "reason": "越权撤销。"}),
+    ]
+    for url, data in posts:
+        assert client.post(url, data).status_code in (302, 403, 404)
+    assert _assessment_state(world) == before

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 import pytest
 from django.db import connection, transaction
 
-from insights.models import ProposalImport
+from insights.assessment import scheme_for
+from insights.models import ProposalImport, ScoreAdjustment
 from jobs.models import Job, OutboxMessage
 from jobs.services import job_create
 from proposals.models import (
@@ -118,6 +119,11 @@ def _city(name: str, province) -> City:
     )
     ProposalImport.objects.create(
         session=case.proposal.session, owner=case.handler, filename="x.xlsx", content=b"x"
+    )
+    scheme_for(case.proposal.session)  # the scheme and its rules, with their history
+    ScoreAdjustment.objects.create(
+        session=case.proposal.session, unit=case.unit, points=-1, reason="迟报。",
+        changed_by=case.handler,
     )
     return City(committee, case, reply, token, job)
 

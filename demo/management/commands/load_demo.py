@@ -32,6 +32,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from demo import countersign
+from demo.assessment import load_assessment
 from demo.key_proposals import load_key_proposals
 from demo.tasks import load_demo_tasks
 from proposals import services
@@ -268,11 +269,13 @@ class Command(BaseCommand):
             self._plan(item, letter)
         self._plan_scans()
         self._replay()
-        # 连云港's tasks, 会签 and key proposals (demo/tasks.py, countersign.py, key_proposals.py).
+        # 连云港's tasks, 会签, key proposals and 考评 (demo/tasks.py, countersign.py,
+        # key_proposals.py, assessment.py).
         if data.get("story_extras", True):
             load_demo_tasks(units=self.units, users=self.users, days=self.days)
             countersign.load_countersign_demo(self)
             load_key_proposals(session=self.session, days=self.days)
+            load_assessment(session=self.session, days=self.days)
         # Today's scan runs on the real clock, as the daily job would this morning.
         self._scan(self.today)
         self._check(todo)
