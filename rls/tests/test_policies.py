@@ -33,7 +33,7 @@ def _refused(role, committee_id, sql, params, *, match="row-level security", **k
 
 def test_it_covers_the_committee_owned_tables(require_postgres):
     tables = set(registry())
-    assert len(tables) == 52
+    assert len(tables) == 54
     assert {
         "proposals_proposal", "proposals_assignment", "proposals_section",
         "proposals_historicalproposal", "replies_reply", "replies_replyparagraph",
@@ -42,7 +42,8 @@ def test_it_covers_the_committee_owned_tables(require_postgres):
         "proposals_historicalproposal_co_signers", "replies_committeeca",
         "replies_unitcertificate", "replies_recordcopy", "replies_countersign",
         "replies_historicalcountersign", "proposals_supervisionrecord",
-        "proposals_historicalsupervisionrecord",
+        "proposals_historicalsupervisionrecord", "replies_publication",
+        "replies_historicalpublication",
     } <= tables
 
 
@@ -50,7 +51,7 @@ def test_it_shows_no_row_without_a_committee(province, app_role):
     owner = _owner_counts()
     filled = [table for table, count in owner.items() if count]
     # The data reaches most tables, or this would prove little.
-    assert len(filled) >= 47, sorted(set(owner) - set(filled))
+    assert len(filled) >= 49, sorted(set(owner) - set(filled))
     with as_app(app_role) as cursor:
         assert _app_counts(cursor) == dict.fromkeys(owner, 0)
 
