@@ -49,7 +49,7 @@ ALLOWED: dict[str, frozenset[str]] = {
     P.PUBLISHED: frozenset({P.WITHDRAWN}),
     P.WITHDRAWN: frozenset({P.PUBLISHED}),  # corrected and published again
 }
-PUBLIC_NOTE = "此件公开发布（公开版：已删除联系方式等个人信息及不宜公开内容）"
+PUBLIC_NOTE = "此件公开发布。本件为公开版，已删除联系方式等个人信息和不宜公开的内容"
 SUMMARY_INTRO = "（摘要公开）"
 
 
