@@ -50,7 +50,8 @@ def sent_public_reply(case: Case | None = None, *, sent_on: dt.date = SENT_ON,
     proposer.save()
     case.own_section.paragraphs = [
         f"经与提案人（电话 0518 8580 9999，邮箱 {PROPOSER_EMAIL}）沟通，已落实。",
-        f"市民王某（身份证号{ID_NUMBER}，手机{MOBILE[:3]} {MOBILE[3:7]} {MOBILE[7:]}）已获补贴1200万元。",
+        f"市民王某（身份证号{ID_NUMBER}，手机{MOBILE[:3]} {MOBILE[3:7]} {MOBILE[7:]}）"
+        "已获补贴1200万元。",
         f"下一步由{CONTACT_NAME}同志负责跟踪，依据连科函〔2025〕12号文件办理。",
     ]
     case.own_section.save()
