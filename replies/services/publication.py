@@ -12,6 +12,7 @@ import copy
 import datetime as dt
 import hashlib
 import logging
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -219,17 +220,30 @@ def public_spec(reply: Reply, *, known: Known, mode: str, summary: str) -> dict[
 # --- The clerk's moves.
 
 
-def _bump_public_cache(committee_id: int) -> None:
-    """The public pages are cached per committee under a version that changes here."""
+def public_cache_version_key(committee_id: int | None) -> str:
+    return f"gongkai:version:{committee_id or 'all'}"
+
+
+def public_cache_version(committee_id: int | None) -> int:
+    """The version the public pages of a committee (None: the index) are cached under."""
     key = public_cache_version_key(committee_id)
-    try:
-        cache.incr(key)
-    except ValueError:
-        cache.set(key, int(timezone.now().timestamp() * 1000), None)
+    version = cache.get(key)
+    if version is None:  # evicted or never set: a new one, so no old page is reused
+        cache.add(key, time.time_ns(), None)
+        version = cache.get(key) or 0
+    return version
 
 
-def public_cache_version_key(committee_id: int) -> str:
-    return f"gongkai:version:{committee_id}"
+def _bump_public_cache(committee_id: int) -> None:
+    for key in (public_cache_version_key(committee_id), public_cache_version_key(None)):
+        cache.set(key, time.time_ns(), None)
+
+
+def _bump_now_and_on_commit(committee_id: int) -> None:
+    """Now (this transaction's own later reads) and after commit (a page another request
+    cached meanwhile from the old rows is dropped too)."""
+    _bump_public_cache(committee_id)
+    transaction.on_commit(lambda: _bump_public_cache(committee_id))
 
 
 def _check_clerk(actor, publication: Publication) -> None:
@@ -299,7 +313,7 @@ def publication_publish(
         storage = publication.public_file.storage
         transaction.on_commit(lambda: _delete_quietly(storage, old_file))
     committee_id = reply.unit.committee_id
-    transaction.on_commit(lambda: _bump_public_cache(committee_id))
+    _bump_now_and_on_commit(committee_id)
     return publication
 
 
@@ -333,11 +347,17 @@ def publication_withdraw(*, publication: Publication, actor, reason: str) -> Pub
     publication.full_clean(exclude=["reply"])
     publication.save()
     committee_id = publication.reply.unit.committee_id
-    transaction.on_commit(lambda: _bump_public_cache(committee_id))
+    _bump_now_and_on_commit(committee_id)
     return publication
 
 
 # --- Overdue.
+
+
+def public_publications():
+    """What the public site shows: published, of a reply still publishable. Nothing else
+    of a reply (pending, withdrawn, not for publication, replaced) is ever shown."""
+    return Publication.objects.filter(state=P.PUBLISHED, reply__in=publishable_replies())
 
 
 def overdue_publications(today: dt.date):
