@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -16,6 +17,7 @@ from jobs.heartbeat import interrupted_message
 from jobs.models import Job
 from proposals import access
 from proposals.models import Session, Unit
+from replies.services.publication import overdue_publications
 
 from . import importing, list_exports, stats, xlsx
 from . import search as search_module
@@ -142,8 +144,18 @@ def dashboard(request: HttpRequest, session_id: int | None = None) -> HttpRespon
             "sessions": access.sessions_visible_to(request.user).select_related("committee"),
             "unit_choices": unit_choices,
             "all_units_allowed": own_units is None,
+            "publications_overdue": _publications_overdue(request.user, session),
         },
     )
+
+
+def _publications_overdue(user, session) -> int | None:
+    """公开答复 of the session past their due date, for the committee's clerks (None: not
+    shown to others)."""
+    if not access.manages_committee(user, session.committee_id):
+        return None
+    return overdue_publications(timezone.localdate()).filter(
+        reply__proposal__session=session).count()
 
 
 @login_required

@@ -27,9 +27,10 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("requests_as_app_ro
 
 
 @pytest.fixture(autouse=True)
-def _empty_cache():
-    cache.clear()
-    yield
+def _own_cache(settings):
+    """A cache of the test's own (never clear a shared Redis)."""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                                   "LOCATION": "gongkai-tests"}}
     cache.clear()
 
 
@@ -148,3 +149,24 @@ def test_without_cache_the_pages_are_the_same(client):
     assert publication.title in client.get(
         reverse("gongkai:detail", args=[_committee_id(publication), publication.pk])
     ).content.decode()
+
+
+def test_the_dashboard_counts_overdue_publications_for_the_clerk(client):
+    import datetime as dt
+
+    from replies.tests.publication_fixtures import DUE_ON, at
+
+    reply = sent_public_reply()
+    clerk = clerk_of(reply.case)
+    session = reply.proposal.session
+    url = reverse("insights:dashboard_session", args=[session.pk])
+    client.force_login(clerk)
+    with at(DUE_ON):
+        assert 'id="publications-overdue">0<' in client.get(url).content.decode()
+    with at(DUE_ON + dt.timedelta(days=1)):
+        html = client.get(url).content.decode()
+    assert 'id="publications-overdue">1<' in html
+    assert reverse("replies:publication_list") + "?overdue=1" in html
+    client.force_login(reply.case.handler)
+    with at(DUE_ON + dt.timedelta(days=1)):
+        assert "publications-overdue" not in client.get(url).content.decode()
