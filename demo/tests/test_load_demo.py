@@ -459,3 +459,30 @@ def test_it_marks_two_key_proposals_in_different_states_with_their_records(demo,
     assert html.count('<span class="pill key"') == 1
     rows = html.split("<tbody>", 1)[1].split("</tr>")
     assert "第44137号" in rows[0] and 'class="pill key"' in rows[0]
+
+
+def test_it_publishes_replies_with_personal_data_removed_and_leaves_one_overdue(demo, db, client):
+    from replies.models import Publication
+    from replies.services.publication import overdue_publications
+
+    published = {p.reply.proposal.number: p for p in Publication.objects.filter(
+        state=Publication.State.PUBLISHED).select_related("reply__proposal")}
+    assert {44031, 44048} <= set(published)
+    assert published[44031].mode == "full" and published[44048].mode == "summary"
+    summary = published[44048]
+    assert "0518-85802345" in summary.summary  # the clerk's text, kept beside it
+    assert "0518-85802345" not in summary.text and "〔电话已删除〕" in summary.text
+    overdue = {p.reply.proposal.number for p in overdue_publications(TODAY)}
+    assert 44056 in overdue
+    pending = Publication.objects.filter(state="pending", reply__proposal__number=44152).get()
+    assert pending.due_on > TODAY
+    # The clerk was told, once, by the daily scan; the public site shows the published two.
+    assert Notice.objects.filter(kind=Notice.Kind.PUBLICATION_OVERDUE,
+                                 recipient=_user("tiwei")).exists()
+    committee_id = summary.reply.unit.committee_id
+    html = client.get(reverse("gongkai:committee", args=[committee_id])).content.decode()
+    assert published[44031].title in html and "0518-85802345" not in html
+    detail = client.get(reverse("gongkai:detail", args=[committee_id, summary.pk]))
+    assert "〔电话已删除〕" in detail.content.decode()
+    _client(client, "tiwei")
+    assert "publications-overdue" in _page(client, reverse("insights:dashboard"))
