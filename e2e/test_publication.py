@@ -32,6 +32,7 @@ def test_the_clerk_publishes_and_the_public_reads_it_on_a_phone(live_server, pag
     log_in(page, live_server.url, clerk)
     page.get_by_role("link", name="公开答复", exact=True).first.click()
     expect(page.locator("tr.overdue")).to_contain_text("逾期")
+    assert _axe(page, "clerk, 公开答复 list") == []
     page.get_by_role("link", name="公开发布").first.click()
     expect(page.locator(".side-by-side mark.removed").first).to_be_visible()
     expect(page.locator(".side-by-side")).to_contain_text(ID_NUMBER)  # the original, left
@@ -54,6 +55,7 @@ def test_the_clerk_publishes_and_the_public_reads_it_on_a_phone(live_server, pag
     )
     mobile = phone.new_page()
     mobile.goto(f"{live_server.url}/gongkai/")
+    assert _axe(mobile, "public index, phone") == []
     mobile.get_by_role("link", name="连云港市政协").click()
     mobile.get_by_label("检索").fill("补贴")
     mobile.get_by_role("button", name="查询").click()
