@@ -21,6 +21,7 @@ urlpatterns = [
     path("notices/", notice_views.notice_list, name="notice_list"),
     path("jobs/", include("jobs.urls")),
     path("insights/", include("insights.urls")),
+    path("gongkai/", include("insights.public_urls")),
     path("replies/", include("replies.urls")),
     path("", include("replies.public_urls")),
     path("", include("proposals.urls")),

@@ -497,3 +497,16 @@ def search(user, query: str, *, session=None, limit: int = DEFAULT_LIMIT) -> Res
         sections=search_sections(user, terms, session=session, limit=limit, scope=scope),
         replies=search_replies(user, terms, session=session, limit=limit, scope=scope),
     )
+
+
+def search_publications(publications: QuerySet, terms: list[str]) -> QuerySet:
+    """The public site's search (公开答复): every term in the published title or the
+    redacted text, with the same matching as the rest of the search (case-insensitive
+    substring; Chinese needs no word splitting). Only what is published is searched, so a
+    removed phone number or name is never found. Ranked by occurrences, title weighted 3."""
+    for term in terms:
+        publications = publications.filter(_contains("title", term) | _contains("text", term))
+    score = sum(
+        (_occurrences("title", t) * 3 + _occurrences("text", t) for t in terms), Value(0)
+    )
+    return publications.annotate(score=score).order_by("-score", "-published_at", "-pk")

@@ -17,6 +17,7 @@ from jobs.heartbeat import interrupted_message
 from jobs.models import Job
 from proposals import access
 from proposals.models import Session, Unit
+from replies.services.publication import overdue_publications
 
 from . import annual_report, importing, list_exports, stats, xlsx
 from . import search as search_module
@@ -149,8 +150,17 @@ def dashboard(request: HttpRequest, session_id: int | None = None) -> HttpRespon
             "all_units_allowed": own_units is None,
             # The report speaks for the committee: its clerks only (annual_report_download).
             "can_report": access.manages_committee(request.user, session.committee_id),
+            # Committee staff (who see every unit); the template shows it to the clerks.
+            "publications_overdue": _publications_overdue(session)
+            if own_units is None else None,
         },
     )
+
+
+def _publications_overdue(session) -> int:
+    """公开答复 of the session past their due date (one query)."""
+    return overdue_publications(timezone.localdate()).filter(
+        reply__proposal__session=session).count()
 
 
 @login_required

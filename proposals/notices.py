@@ -61,11 +61,13 @@ def task_deadline_text(*, task: Task, milestone: str, due_on: dt.date) -> str:
 
 def notices_visible_to(user) -> QuerySet[Notice]:
     """A person sees their units' notices, except those meant for one colleague (a task's
-    hand-over and reminders), which only that colleague sees."""
+    hand-over and reminders), which only that colleague sees; and those addressed to them."""
     if not user.is_authenticated:
         return Notice.objects.none()
+    # A notice addressed to one person reaches them wherever they work: a committee clerk
+    # (no unit) is told about a unit's reply, e.g. a publication overdue.
     return Notice.objects.filter(
-        Q(recipient__isnull=True) | Q(recipient=user), unit__in=access.unit_ids_of(user)
+        Q(recipient__isnull=True, unit__in=access.unit_ids_of(user)) | Q(recipient=user)
     ).select_related("unit", "assignment__proposal", "task__assignment__proposal")
 
 

@@ -19,7 +19,7 @@ from django.db.models import Q, QuerySet
 
 from proposals import access as proposal_access
 
-from .models import FROZEN_STATES, Countersign, Reply
+from .models import FROZEN_STATES, Countersign, Publication, Reply
 
 
 def reply_visibility(user, prefix: str = "") -> Q:
@@ -102,3 +102,16 @@ def can_answer_countersign(user, countersign: Countersign) -> bool:
 def countersigns_awaiting(user) -> QuerySet[Countersign]:
     """Open 会签 requests of the person's units (their home page and the list)."""
     return countersigns_visible_to(user).filter(state=Countersign.State.PENDING)
+
+
+def publications_managed_by(user) -> QuerySet[Publication]:
+    """公开答复 the person publishes and withdraws: the committee clerks' (交办员/管理员)
+    of their committees; nobody else learns of them here (the public site shows the
+    published ones to everyone)."""
+    if not user.is_authenticated:
+        return Publication.objects.none()
+    if user.is_superuser:
+        return Publication.objects.all()
+    return Publication.objects.filter(
+        reply__proposal__session__committee__in=proposal_access.managed_committee_ids(user)
+    )

@@ -14,6 +14,7 @@ from .models import (
     DocumentCounter,
     Feedback,
     FeedbackLink,
+    Publication,
     RecordCopy,
     Reply,
     ReplyDownload,
@@ -172,6 +173,13 @@ class CountersignAdmin(ReadOnlyAdmin):
     list_display = ["reply", "unit", "round", "state", "requested_on", "due_on", "decided_on"]
     list_filter = ["state"]
     search_fields = ["reply__title", "unit__name", "reason"]
+
+
+@admin.register(Publication)
+class PublicationAdmin(ReadOnlyAdmin):
+    list_display = ["reply", "state", "mode", "due_on", "published_at"]
+    list_filter = ["state", "mode"]
+    search_fields = ["reply__title", "title"]
 
 
 @admin.register(FeedbackLink)

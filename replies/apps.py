@@ -12,7 +12,7 @@ class RepliesConfig(AppConfig):
         from proposals.signals import assignment_withdrawn
 
         from . import compilation, timeline
-        from .services import countersign
+        from .services import countersign, publication
         from .views import compilation as compilation_views
         from .views import proposal
 
@@ -20,6 +20,11 @@ class RepliesConfig(AppConfig):
         register_daily_step(
             "会签逾期视为同意",
             lambda today, warnings: countersign.countersigns_lapse_due(
+                today=today, warnings=warnings),
+        )
+        register_daily_step(
+            "公开答复逾期提醒",
+            lambda today, warnings: publication.publications_notify_overdue(
                 today=today, warnings=warnings),
         )
         assignment_withdrawn.connect(

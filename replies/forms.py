@@ -196,3 +196,39 @@ class FeedbackForm(TextGuardMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"max_length": gettext_lazy("意见不能超过%(limit_value)d字。")},
     )
+
+
+class PublicationForm(TextGuardMixin, forms.Form):
+    """The clerk's choices for a 公开答复; the service computes and stores the result."""
+
+    mode = forms.ChoiceField(
+        label=gettext_lazy("公开方式"), widget=forms.RadioSelect,
+        choices=[("full", gettext_lazy("全文公开")), ("summary", gettext_lazy("摘要公开"))],
+        initial="full",
+        error_messages={"required": gettext_lazy("请选择公开方式：全文公开或摘要公开。")},
+    )
+    summary = forms.CharField(
+        label=gettext_lazy("答复摘要"), required=False, max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=gettext_lazy("摘要公开时必填；摘要同样按规则删除个人信息。"),
+    )
+    marks = forms.CharField(
+        label=gettext_lazy("不宜公开的词句"), required=False, max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=gettext_lazy("每行一个，须与原文完全一致（至少两个字）；公开版中每处都替换为"
+                               "〔不宜公开内容已删除〕。"),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("mode") == "summary" and not (data.get("summary") or "").strip():
+            self.add_error("summary", _("选择摘要公开时，必须填写答复摘要。"))
+        return data
+
+
+class PublicationWithdrawForm(TextGuardMixin, forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("撤回理由"), max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": gettext_lazy("撤回公开答复时必须填写理由。")},
+    )

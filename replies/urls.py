@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import compilation, compose, countersign, records, signer
+from .views import compilation, compose, countersign, publication, records, signer
 
 app_name = "replies"
 
@@ -26,6 +26,10 @@ urlpatterns = [
          name="countersign_confirm"),
     path("countersigns/<int:pk>/return/", countersign.countersign_return,
          name="countersign_return"),
+    path("publications/", publication.publication_list, name="publication_list"),
+    path("publications/<int:pk>/", publication.publication_detail, name="publication"),
+    path("publications/<int:pk>/withdraw/", publication.publication_withdraw,
+         name="publication_withdraw"),
     path(
         "sessions/<int:session_id>/compilation/",
         compilation.session_compilation_start,

@@ -132,7 +132,7 @@ def _real_kwargs(name: str, args: list[str], demo: dict) -> list[dict]:
         Session,
         Task,
     )
-    from replies.models import Countersign, Reply
+    from replies.models import Countersign, Publication, Reply
 
     def ids(qs, **extra):
         return [{"pk": pk, **extra} for pk in qs.values_list("pk", flat=True)[:4]]
@@ -167,6 +167,15 @@ def _real_kwargs(name: str, args: list[str], demo: dict) -> list[dict]:
             {"pk": t.assignment_id, "task_pk": t.pk}
             for t in Task.objects.order_by("state", "pk")[:4]
         ]
+    if name == "gongkai:committee":
+        return [{"committee_id": pk} for pk in Committee.objects.values_list("pk", flat=True)]
+    if name.startswith("gongkai:"):  # published and pending ones (the latter answer 404)
+        return [
+            {"committee_id": p.reply.unit.committee_id, "publication_id": p.pk}
+            for p in Publication.objects.select_related("reply__unit").order_by("state", "pk")[:4]
+        ]
+    if name.startswith("replies:publication") and args == ["pk"]:
+        return ids(Publication.objects.order_by("state", "pk"))
     if name.startswith("replies:countersign") and args == ["pk"]:
         return ids(Countersign.objects.order_by("state", "pk"))
     if name == "replies:start" or name.startswith("proposals:") and "section_pk" not in args:
@@ -335,7 +344,7 @@ def _page_params(clients: dict[str, Client], url: str) -> set[str]:
 
 def test_every_path_argument_has_a_source():
     known = {"pk", "session_id", "section_pk", "request_pk", "token", "uidb64", "object_id",
-             "url", "task_pk", "committee_id"}
+             "url", "task_pk", "committee_id", "publication_id"}
     unknown = {
         (name, arg) for name, _route, p in PATTERNS for arg in _arg_names(p) if arg not in known
     }

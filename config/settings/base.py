@@ -147,6 +147,9 @@ CACHES = {
 # The statistics dashboard is kept this long in the cache, under a key that changes with
 # any change to the data (insights.stats.cached_dashboard); 0 computes it on every request.
 STATS_CACHE_SECONDS = env.int("STATS_CACHE_SECONDS", default=600)
+# The public site's pages (公开答复, /gongkai/) are kept this long in the cache, under a
+# version that changes when a publication of the committee changes; 0 turns it off.
+PUBLIC_CACHE_SECONDS = env.int("PUBLIC_CACHE_SECONDS", default=600)
 CELERY_TASK_ALWAYS_EAGER = env.bool(
     "CELERY_TASK_ALWAYS_EAGER", default=CELERY_BROKER_URL == "memory://"
 )

@@ -482,3 +482,30 @@ def test_it_gives_the_session_the_default_scheme_and_one_adjustment(demo, db, cl
     assert transport.total == transport.base + 2
     html = _page(_client(client, "tiwei"), reverse("insights:assessment"))
     assert "连云港市交通运输局" in html and "title=\"调整理由：主动牵头" in html
+
+
+def test_it_publishes_replies_with_personal_data_removed_and_leaves_one_overdue(demo, db, client):
+    from replies.models import Publication
+    from replies.services.publication import overdue_publications
+
+    published = {p.reply.proposal.number: p for p in Publication.objects.filter(
+        state=Publication.State.PUBLISHED).select_related("reply__proposal")}
+    assert {44031, 44048} <= set(published)
+    assert published[44031].mode == "full" and published[44048].mode == "summary"
+    summary = published[44048]
+    assert "0518-85802345" in summary.summary  # the clerk's text, kept beside it
+    assert "0518-85802345" not in summary.text and "〔电话已删除〕" in summary.text
+    overdue = {p.reply.proposal.number for p in overdue_publications(TODAY)}
+    assert 44056 in overdue
+    pending = Publication.objects.filter(state="pending", reply__proposal__number=44152).get()
+    assert pending.due_on > TODAY
+    # The clerk was told, once, by the daily scan; the public site shows the published two.
+    assert Notice.objects.filter(kind=Notice.Kind.PUBLICATION_OVERDUE,
+                                 recipient=_user("tiwei")).exists()
+    committee_id = summary.reply.unit.committee_id
+    html = client.get(reverse("gongkai:committee", args=[committee_id])).content.decode()
+    assert published[44031].title in html and "0518-85802345" not in html
+    detail = client.get(reverse("gongkai:detail", args=[committee_id, summary.pk]))
+    assert "〔电话已删除〕" in detail.content.decode()
+    _client(client, "tiwei")
+    assert "publications-overdue" in _page(client, reverse("insights:dashboard"))

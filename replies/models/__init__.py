@@ -2,6 +2,12 @@ from .countersign import Countersign, CountersignState
 from .download import ReplyDownload
 from .feedback import Feedback, FeedbackLink
 from .keys import DocumentCounter, UnitLetterSettings, UnitSigningKey
+from .publication import (
+    PUBLISH_WITHIN_WORKING_DAYS,
+    Publication,
+    PublicationMode,
+    PublicationState,
+)
 from .records import CommitteeCA, RecordCopy, RecordCopyState, UnitCertificate
 from .reply import (
     DISCLOSURE_NOTES,
@@ -29,6 +35,10 @@ __all__ = [
     "Feedback",
     "FeedbackLink",
     "FrozenReplyError",
+    "PUBLISH_WITHIN_WORKING_DAYS",
+    "Publication",
+    "PublicationMode",
+    "PublicationState",
     "Reply",
     "ReplyDownload",
     "ReplyParagraph",

@@ -172,4 +172,8 @@ def reply_mark_sent(*, reply: Reply, actor=None, sent_at: dt.datetime | None = N
     reply.save()  # only state and sent_at change: the frozen check in save() allows them
     if not Feedback.objects.filter(reply=reply).exists():
         reply_delivered(reply=reply, actor=actor)
+    if reply.disclosure == Reply.Disclosure.PUBLIC:
+        from .publication import publication_ensure
+
+        publication_ensure(reply=reply)  # 待发布, due 20 working days from now
     return reply

@@ -32,6 +32,7 @@ from replies.models import (
     DocumentCounter,
     Feedback,
     FeedbackLink,
+    Publication,
     Reply,
     ReplyParagraph,
 )
@@ -52,6 +53,8 @@ class R:
     other_draft: Reply  # another committee's
     token: str
     countersign: Countersign  # the co unit's open 会签 of a reply in review
+    publication: Publication  # 待发布: a sent reply marked 此件公开发布
+    published: Publication  # 已发布
 
 
 def _answering(s, number):
@@ -104,7 +107,18 @@ def build() -> R:
     other.refresh_from_db()
     other_draft = services.reply_create_draft(assignment=other, actor=s.users["other_handler"])
     return R(s, draft, review, signed, _answering(s, 44503), other_draft, token,
-             _countersigned(s, lead))
+             _countersigned(s, lead), _sent_public(s, 44505),
+             services.publication.publication_publish(
+                 publication=_sent_public(s, 44506), actor=s.users["clerk"], mode="full"))
+
+
+def _sent_public(s, number) -> Publication:
+    lead, signer = s.users["lead"], s.users["signer"]
+    reply = services.reply_submit_for_review(reply=_ready(_answering(s, number), lead),
+                                             actor=lead)
+    reply = services.reply_sign_off(reply=reply, actor=signer)
+    reply = services.reply_mark_sent(reply=reply, actor=lead)
+    return Publication.objects.get(reply=reply)
 
 
 _KEY = []
@@ -241,6 +255,23 @@ MATRIX = [
         (302, 404, 404, 404, 302, 404, 404)),
     ("countersign_return", "GET", lambda r: u("countersign_return", r.countersign.pk),
         "GET", NONE, (302, 405, 405, 405, 405, 405, 405)),
+    # 公开答复: the committee's clerks publish and withdraw; nobody else learns of them here.
+    ("publication_list", "list", lambda r: u("publication_list"), "GET", NONE,
+        (302, 200, 200, 403, 403, 403, 403)),
+    ("publication_list", "POST", lambda r: u("publication_list"), "POST", NONE,
+        (302, 405, 405, 405, 405, 405, 405)),
+    ("publication", "pending", lambda r: u("publication", r.publication.pk), "GET", NONE,
+        (302, 200, 404, 404, 404, 404, 404)),
+    ("publication", "published", lambda r: u("publication", r.published.pk), "GET", NONE,
+        (302, 200, 404, 404, 404, 404, 404)),
+    ("publication", "publish", lambda r: u("publication", r.publication.pk), "POST",
+        lambda r: {"mode": "full", "action": "publish", "marks": "已按建议办理"},
+        (302, 302, 404, 404, 404, 404, 404)),
+    ("publication_withdraw", "published", lambda r: u("publication_withdraw", r.published.pk),
+        "POST", lambda r: {"reason": "含有未删除的个人信息。"},
+        (302, 302, 404, 404, 404, 404, 404)),
+    ("publication_withdraw", "GET", lambda r: u("publication_withdraw", r.published.pk),
+        "GET", NONE, (302, 405, 405, 405, 405, 405, 405)),
     # The proposer's pages need no account: the token is the key.
     ("feedback", "page", lambda r: reverse("feedback", args=[r.token]), "GET", NONE,
         (200, 200, 200, 200, 200, 200, 200)),
@@ -277,6 +308,8 @@ def _state() -> tuple:
         list(DocumentCounter.objects.values_list("last_seq", flat=True)),
         Job.objects.count(),  # 届次汇编
         list(Countersign.objects.order_by("pk").values_list("state", "reason")),
+        list(Publication.objects.order_by("pk").values_list("state", "withdraw_reason",
+                                                            "marks")),
     )
 
 

@@ -22,6 +22,9 @@ def replies_context(user, proposal: Proposal, assignment: Assignment | None = No
     ready = set(RecordCopy.objects.filter(reply__in=replies, state=RecordCopy.State.READY)
                 .values_list("reply_id", flat=True))
     can_archive = proposal_access.can_manage_proposal(user, proposal)
+    publications = {
+        p.reply_id: p for p in access.publications_managed_by(user).filter(reply__in=replies)
+    } if can_archive else {}
     rows = []
     for r in replies:
         rows.append({
@@ -31,6 +34,7 @@ def replies_context(user, proposal: Proposal, assignment: Assignment | None = No
             "can_sign": r.state == "in_review" and access.can_sign(user, r),
             "record_ready": r.pk in ready,
             "can_archive": can_archive and r.pk in ready,
+            "publication": publications.get(r.pk),
         })
     can_start = False
     current = None

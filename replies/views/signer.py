@@ -53,6 +53,10 @@ def _detail_context(request: HttpRequest, reply: Reply, *, findings: list | None
         "superseded_by": correction if correction is not None and correction.is_frozen else None,
     }
     context["can_act"] = context["can_compose"] or context["is_signer"]
+    context["publication"] = (
+        access.publications_managed_by(user).filter(reply=reply).first()
+        if reply.state == Reply.State.SENT else None
+    )
     context.update(_countersign_context(reply, is_member=context["is_member"]))
     # A key proposal still waiting for its leader's note (Session.key_requires_leader_note).
     context["leader_note_refusal"] = (

@@ -33,6 +33,7 @@ from replies.models import (
     Countersign,
     DocumentCounter,
     Feedback,
+    Publication,
     RecordCopy,
     ReplyDownload,
     UnitCertificate,
@@ -99,6 +100,7 @@ def _city(name: str, province) -> City:
         reply=reply, unit=case.co.unit, assignment=case.co, requested_on=dt.date(2025, 4, 1),
         requested_by=case.handler,
     )
+    Publication.objects.create(reply=reply, due_on=dt.date(2025, 5, 1))
     job = job_create(kind=Job.SELFTEST, owner=case.handler, unit=case.unit)
     CommitteeRoleFactory(committee=committee, role=CommitteeRole.Role.CLERK)
     day = dt.date(2025, 4, 1)

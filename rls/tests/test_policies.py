@@ -33,7 +33,7 @@ def _refused(role, committee_id, sql, params, *, match="row-level security", **k
 
 def test_it_covers_the_committee_owned_tables(require_postgres):
     tables = set(registry())
-    assert len(tables) == 58
+    assert len(tables) == 60
     assert {
         "proposals_proposal", "proposals_assignment", "proposals_section",
         "proposals_historicalproposal", "replies_reply", "replies_replyparagraph",
@@ -46,6 +46,7 @@ def test_it_covers_the_committee_owned_tables(require_postgres):
         "insights_historicalassessmentscheme", "insights_assessmentrule",
         "insights_historicalassessmentrule", "insights_scoreadjustment",
         "insights_historicalscoreadjustment",
+        "replies_publication", "replies_historicalpublication",
     } <= tables
 
 
@@ -53,7 +54,7 @@ def test_it_shows_no_row_without_a_committee(province, app_role):
     owner = _owner_counts()
     filled = [table for table, count in owner.items() if count]
     # The data reaches most tables, or this would prove little.
-    assert len(filled) >= 53, sorted(set(owner) - set(filled))
+    assert len(filled) >= 55, sorted(set(owner) - set(filled))
     with as_app(app_role) as cursor:
         assert _app_counts(cursor) == dict.fromkeys(owner, 0)
 

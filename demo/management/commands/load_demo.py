@@ -34,6 +34,7 @@ from django.utils import timezone
 from demo import countersign
 from demo.assessment import load_assessment
 from demo.key_proposals import load_key_proposals
+from demo.publications import load_publication_demo
 from demo.tasks import load_demo_tasks
 from proposals import services
 from proposals.dates import MissingHolidayData, WorkingCalendar, add_months
@@ -276,6 +277,7 @@ class Command(BaseCommand):
             countersign.load_countersign_demo(self)
             load_key_proposals(session=self.session, days=self.days)
             load_assessment(session=self.session, days=self.days)
+            load_publication_demo(self)
         # Today's scan runs on the real clock, as the daily job would this morning.
         self._scan(self.today)
         self._check(todo)
