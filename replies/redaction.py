@@ -42,7 +42,9 @@ _UNIT_AFTER = (
     r"(?!\s*(?:元|万|亿|千|百|人|户|个|件|年|月|日|号|平方|亩|吨|份|%|次|辆|台|家|名|米|公里|"
     r"条|项|笔|册|本|张|株|头|只|套|座|所|间|kg|km|m))"
 )
-_SEP = r"[ \-]?"  # one space or hyphen between digit groups (NFKC made them ASCII)
+# One space or hyphen between digit groups (NFKC made the full-width ones ASCII; the
+# dashes of a Chinese keyboard — – ‒ − stay what they are).
+_SEP = r"[ \-\u2010-\u2015\u2212]?"
 _EXTENSION = r"(?:\s*(?:转|分机|ext\.?|-)\s*\d{1,6})?"
 _DATE = r"(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])"
 
@@ -68,7 +70,8 @@ RULES: tuple[Rule, ...] = (
     ),
     _rule(
         "身份证号（18位）", MARK_ID,
-        rf"(?<![0-9A-Za-z])[1-9]\d{{5}}{_DATE}\d{{3}}[\dX](?![0-9A-Za-z])",
+        # written whole or in its groups: 320701 19800101 123X
+        rf"(?<![0-9A-Za-z])[1-9]\d{{5}} ?{_DATE} ?\d{{3}}[\dX](?![0-9A-Za-z])",
     ),
     _rule(
         "身份证号（15位）", MARK_ID,
