@@ -77,3 +77,9 @@ def test_it_still_locks_out_a_long_username_after_five_failures(client):
         client.post(url, {"username": "x" * 300, "password": "wrong"})
     response = client.post(url, {"username": "x" * 300, "password": "wrong"})
     assert response.status_code == 429
+
+
+def test_the_login_page_leads_the_public_to_the_published_replies(client):
+    html = client.get(reverse("login")).content.decode()
+    assert f'href="{reverse("gongkai:index")}"' in html and "查阅已公开的提案答复" in html
+    assert client.get(reverse("gongkai:index")).status_code == 200  # no login needed
