@@ -147,9 +147,10 @@ def dashboard(request: HttpRequest, session_id: int | None = None) -> HttpRespon
             "definitions": stats.DEFINITIONS,
             "sessions": access.sessions_visible_to(request.user).select_related("committee"),
             "unit_choices": unit_choices,
+            # The committee's staff (manages_committee, decided once in _dashboard_scope):
+            # every unit's figures, the 考评 and the annual report, which speak for the
+            # committee (annual_report_download refuses anyone else).
             "all_units_allowed": own_units is None,
-            # The report speaks for the committee: its clerks only (annual_report_download).
-            "can_report": access.manages_committee(request.user, session.committee_id),
             # Committee staff (who see every unit); the template shows it to the clerks.
             "publications_overdue": _publications_overdue(session)
             if own_units is None else None,

@@ -30,10 +30,11 @@ MAX_QUERIES = {
     "proposal list search": 20,
     # +1 on PostgreSQL: the person's committee for row-level security (rls.middleware).
     "unit work list (home)": 18,  # + the unit admin's late tasks, the 会签 waiting (issue 20)
-    "proposal page (clerk)": 35,  # + the key proposal card (issue 20), +1 on PostgreSQL
+    # + the key proposal card (issue 20), +1 on PostgreSQL, + the replies' 公开发布 (issue 21)
+    "proposal page (clerk)": 36,
     "assignment page (unit)": 28,  # + the unit's tasks, who may give them, to whom
     "dashboard": 23,
-    "dashboard (cached)": 12,
+    "dashboard (cached)": 13,  # + the 公开答复 past their due date (issue 21)
     "dashboard (after a change)": 27,  # + the key proposals' rates (issue 20), +1 on PostgreSQL
     "search": 24,
     "search (unit)": 24,
