@@ -162,6 +162,10 @@ def _real_kwargs(name: str, args: list[str], demo: dict) -> list[dict]:
         ("proposals:proposal_", "proposals:key_", "proposals:supervision_")
     ):
         return ids(Proposal.objects.all())
+    if name.startswith("insights:assessment_") and args == ["unit_id"]:
+        # The units with work in a session: their breakdown and adjustment pages.
+        units = Assignment.objects.order_by("unit_id").values_list("unit_id", flat=True)
+        return [{"unit_id": pk} for pk in list(dict.fromkeys(units))[:4]]
     if "task_pk" in args:
         return [
             {"pk": t.assignment_id, "task_pk": t.pk}
@@ -344,7 +348,7 @@ def _page_params(clients: dict[str, Client], url: str) -> set[str]:
 
 def test_every_path_argument_has_a_source():
     known = {"pk", "session_id", "section_pk", "request_pk", "token", "uidb64", "object_id",
-             "url", "task_pk", "committee_id", "publication_id"}
+             "url", "task_pk", "committee_id", "publication_id", "unit_id"}
     unknown = {
         (name, arg) for name, _route, p in PATTERNS for arg in _arg_names(p) if arg not in known
     }
