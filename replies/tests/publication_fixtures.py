@@ -7,6 +7,7 @@ import datetime as dt
 import time_machine
 
 from proposals.models import CommitteeRole
+from proposals.services import holidays_seed_missing_years
 from proposals.tests.factories import CommitteeRoleFactory, UserFactory
 from replies import services
 from replies.models import Publication, Reply
@@ -43,7 +44,10 @@ def clerk_of(case: Case):
 def sent_public_reply(case: Case | None = None, *, sent_on: dt.date = SENT_ON,
                       disclosure: str = Reply.Disclosure.PUBLIC) -> Reply:
     """Signed and sent on `sent_on`; its text carries a mobile number, an ID number, the
-    proposer's phone and e-mail and the reply's contact person."""
+    proposer's phone and e-mail and the reply's contact person. The holiday calendar is
+    loaded first: the due date counts working days, and a test that runs after a
+    transactional one (the browser tests) meets a flushed calendar."""
+    holidays_seed_missing_years()
     case = case or make_case()
     proposer = case.proposal.lead_proposer
     proposer.phone, proposer.email = PROPOSER_PHONE, PROPOSER_EMAIL
