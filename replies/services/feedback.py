@@ -148,7 +148,7 @@ def feedback_submit(
     if reopen:
         _reopen_for_unsatisfied(reply, proposal, feedback)
     elif final and feedback.satisfaction == Feedback.Satisfaction.UNSATISFIED:
-        _tell_clerks_still_unsatisfied(reply, proposal, feedback)
+        _tell_unit_not_reopened_again(reply, proposal, feedback)
     return feedback
 
 
@@ -204,7 +204,7 @@ def reopen_due_on(today: dt.date, working_days: int) -> dt.date:
     return day + dt.timedelta(days=LONGEST_HOLIDAY_DAYS)
 
 
-def _tell_clerks_still_unsatisfied(reply: Reply, proposal: Proposal, feedback: Feedback) -> None:
+def _tell_unit_not_reopened_again(reply: Reply, proposal: Proposal, feedback: Feedback) -> None:
     """The answer to the reply after 重新办理 is the last: still 不满意 closes the round
     (已反馈: the clerk sees it in the proposal's list and timeline, to follow up in
     person) and the unit is told that it is not reopened again."""
