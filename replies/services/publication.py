@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from proposals.access import manages_committee
-from proposals.dates import MissingHolidayData, add_working_days
+from proposals.dates import MissingHolidayData, WorkingCalendar
 from proposals.models import CommitteeRole, Notice
 from proposals.notices import queue_notice_emails
 from proposals.transitions import TransitionError
@@ -74,13 +74,16 @@ def publishable_replies():
     )
 
 
-def publication_due_on(reply: Reply) -> dt.date | None:
+def publication_due_on(reply: Reply, calendar: WorkingCalendar | None = None) -> dt.date | None:
     """20 working days after the reply was sent to the proposer (None without holiday data
-    for the year, or before it is sent)."""
+    for the year, or before it is sent). `calendar` is shared by a loop over many replies,
+    which then reads each year's holidays once."""
     if reply.sent_at is None:
         return None
     try:
-        return add_working_days(timezone.localdate(reply.sent_at), PUBLISH_WITHIN_WORKING_DAYS)
+        return (calendar or WorkingCalendar()).add_working_days(
+            timezone.localdate(reply.sent_at), PUBLISH_WITHIN_WORKING_DAYS
+        )
     except MissingHolidayData:
         return None
 
@@ -103,14 +106,24 @@ def publications_ensure_all(
     *, today: dt.date | None = None, warnings: list[str] | None = None
 ) -> int:
     """The daily catch-up: a pending publication for every publishable reply without one
-    (a reply sent before this feature, or through a path that did not create it)."""
+    (a reply sent before this feature, or through a path that did not create it), and the
+    due date of those pending without one (sent when the next year's holidays were not
+    loaded yet: set once they are). One calendar for the whole run."""
+    calendar = WorkingCalendar()
     missing = publishable_replies().exclude(
         Exists(Publication.objects.filter(reply=OuterRef("pk")))
     )
     created = 0
     for reply in missing.only("pk", "sent_at").iterator(chunk_size=500):
-        Publication.objects.create(reply=reply, due_on=publication_due_on(reply))
+        Publication.objects.create(reply=reply, due_on=publication_due_on(reply, calendar))
         created += 1
+    undated = Publication.objects.filter(
+        state=Publication.State.PENDING, due_on__isnull=True, reply__sent_at__isnull=False
+    ).select_related("reply")
+    for publication in undated.iterator(chunk_size=500):
+        publication.due_on = publication_due_on(publication.reply, calendar)
+        if publication.due_on is not None:
+            publication.save(update_fields=["due_on", "updated_at"])
     return created
 
 

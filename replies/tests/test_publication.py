@@ -63,6 +63,15 @@ def test_the_daily_catch_up_creates_missing_ones_once():
     assert publication_of(reply).due_on == DUE_ON
 
 
+def test_the_daily_catch_up_dates_a_pending_one_once_the_holidays_are_loaded():
+    """Sent when the holidays of the year its 20 working days reach were not loaded: no
+    due date then; the catch-up sets it once they are (and leaves the others alone)."""
+    reply = sent_public_reply()
+    Publication.objects.filter(reply=reply).update(due_on=None)
+    svc.publications_ensure_all()
+    assert publication_of(reply).due_on == DUE_ON
+
+
 def test_it_publishes_the_text_without_personal_data_and_keeps_the_original():
     reply = sent_public_reply()
     original = (reply.signed_file.name, reply.sha256, reply.signed_spec)
