@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import functools
+import gc
 import hashlib
 import io
 from concurrent.futures import ThreadPoolExecutor
@@ -222,12 +223,28 @@ def _asn1_cert(cert: x509.Certificate) -> asn1_x509.Certificate:
 # --- PDF/A ------------------------------------------------------------------------------
 
 
+def _validate(pdf: bytes):
+    """pikepdf's validator records *any* warning raised while it parses a content stream as
+    a finding, including a ResourceWarning that the garbage collector happens to emit then
+    for a file some other code left open (CI saw "content stream: unclosed file …docx").
+    Collect first and keep the collector off while validating, so only the PDF is judged."""
+    from pikepdf import pdfa
+
+    gc.collect()
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return pdfa.validate_written(io.BytesIO(pdf), PDFA_FLAVOUR)
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def pdfa_clean(pdf: bytes) -> bytes:
     """Remove what a PDF/A validator cannot check (LibreOffice's /DocChecksum in the
     trailer, the /OpenAction) and validate the result as PDF/A-2b with pikepdf's
     allowlist validator. Raises PdfaInvalid with the findings."""
     import pikepdf
-    from pikepdf import pdfa
 
     with pikepdf.open(io.BytesIO(pdf)) as doc:
         if "/DocChecksum" in doc.trailer:
@@ -237,7 +254,7 @@ def pdfa_clean(pdf: bytes) -> bytes:
         out = io.BytesIO()
         doc.save(out)
     data = out.getvalue()
-    report = pdfa.validate_written(io.BytesIO(data), PDFA_FLAVOUR)
+    report = _validate(data)
     if not report.passed:
         raise PdfaInvalid("；".join(f"{f.rule}: {f.message}" for f in report.findings[:5])
                           or report.verdict)
@@ -246,9 +263,7 @@ def pdfa_clean(pdf: bytes) -> bytes:
 
 def pdfa_findings(pdf: bytes) -> list[str]:
     """pikepdf's PDF/A-2b findings on a file as it is (empty when it passes)."""
-    from pikepdf import pdfa
-
-    report = pdfa.validate_written(io.BytesIO(pdf), PDFA_FLAVOUR)
+    report = _validate(pdf)
     return [] if report.passed else [f"{f.rule}: {f.message}" for f in report.findings] or [
         report.verdict]
 
