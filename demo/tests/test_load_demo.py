@@ -140,8 +140,8 @@ def test_it_answers_with_signed_letters_numbered_in_the_order_they_were_signed(d
     ) >= 3
     signed = Reply.objects.filter(state__in=[Reply.State.SIGNED, Reply.State.SENT])
     for reply in signed:
-        reply.signed_file.open("rb")
-        data = reply.signed_file.read()
+        with reply.signed_file.open("rb") as fh:
+            data = fh.read()
         assert verify_bytes(data).valid
         assert_valid_docx(data)
         year, seq = reply.signed_on.year, reply.doc_seq

@@ -77,9 +77,8 @@ def test_it_shows_a_published_reply_without_personal_data_anywhere(client):
     assert "本件为公开版" in text
     for secret in SECRETS:
         assert secret not in text
-    publication.reply.signed_file.open("rb")
-    assert data != publication.reply.signed_file.read()  # never the signed original
-    publication.reply.signed_file.close()
+    with publication.reply.signed_file.open("rb") as fh:
+        assert data != fh.read()  # never the signed original
 
 
 @pytest.mark.parametrize("term", [MOBILE, ID_NUMBER, CONTACT_NAME, "85809999"])

@@ -72,8 +72,8 @@ def test_it_puts_the_signed_replies_in_force_in_the_zip():
     name = f"44137-{signed.doc_number}.docx"
     with zipfile.ZipFile(io.BytesIO(job.result.read())) as archive:
         assert archive.namelist() == ["index.xlsx", f"答复/{name}"]
-        signed.signed_file.open("rb")
-        assert archive.read(f"答复/{name}") == signed.signed_file.read()
+        with signed.signed_file.open("rb") as fh:
+            assert archive.read(f"答复/{name}") == fh.read()
         sheet = load_workbook(io.BytesIO(archive.read("index.xlsx"))).active
     assert list(sheet.iter_rows(values_only=True))[1][-1] == name
     assert correction.state == correction.State.DRAFT

@@ -32,7 +32,8 @@ def test_it_numbers_signs_and_freezes_the_letter():
     assert reply.doc_number == "连市监办复〔2025〕1号"
     assert reply.signer == case.signer and reply.signer_name == "马盈"
     assert reply.signed_on == SIGN_DATE
-    data = reply.signed_file.read()
+    with reply.signed_file.open("rb") as fh:
+        data = fh.read()
     assert hashlib.sha256(data).hexdigest() == reply.sha256
     assert reply.signed_file.name.startswith("replies/2025/")
     assert data[:2] == b"PK"
@@ -241,7 +242,8 @@ def test_it_can_put_a_feedback_link_on_the_letter():
     assert feedback_link_get(token=tokens[0]) == link
     assert "feedback_url" not in reply.signed_spec
     assert tokens[0] not in reply.signature_payload
-    data = reply.signed_file.read()
+    with reply.signed_file.open("rb") as fh:
+        data = fh.read()
     with zipfile.ZipFile(io.BytesIO(data)) as z:
         assert any(n.startswith("word/media/") for n in z.namelist())  # the QR code
     assert_valid_docx(data)
@@ -266,7 +268,8 @@ def test_it_signs_a_sealed_letter_with_a_qr_code_that_word_reads_without_repair(
         reply=ready_reply(case), actor=case.signer, signed_on=SIGN_DATE,
         feedback_url_for=lambda token: f"https://tian.example.org/feedback/{token}",
     )
-    data = reply.signed_file.read()
+    with reply.signed_file.open("rb") as fh:
+        data = fh.read()
     with zipfile.ZipFile(io.BytesIO(data)) as z:
         media = [n for n in z.namelist() if n.startswith("word/media/")]
     assert len(media) == 2  # the seal and the QR code

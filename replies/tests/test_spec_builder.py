@@ -79,8 +79,8 @@ def test_a_signed_spec_carries_number_date_signer_class_and_contact():
     assert spec["date"] == "2025-06-20"
     assert spec["signer"] == "马盈" and spec["category"] == "A"
     assert spec["contact"] == {"name": "朱昌伟", "phone": "18905131999"}
-    text = "".join(re.findall(r"<w:t(?: [^>]*)?>([^<]*)</w:t>", _document_xml(
-        reply.signed_file.read())))
+    with reply.signed_file.open("rb") as fh:
+        text = "".join(re.findall(r"<w:t(?: [^>]*)?>([^<]*)</w:t>", _document_xml(fh.read())))
     assert "连市监办复〔2025〕1号" in text and "马盈" in text
 
 

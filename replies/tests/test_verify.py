@@ -15,7 +15,8 @@ def signed(tmp_path):
     case = make_case()
     reply = services.reply_sign_off(reply=ready_reply(case), actor=case.signer, signed_on=SIGN_DATE)
     path = tmp_path / "letter.docx"
-    path.write_bytes(reply.signed_file.read())
+    with reply.signed_file.open("rb") as fh:
+        path.write_bytes(fh.read())
     return reply, path
 
 

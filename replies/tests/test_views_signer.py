@@ -84,7 +84,8 @@ def test_it_signs_off_numbering_the_letter_and_storing_the_file(client):
     reply.refresh_from_db()
     assert reply.state == Reply.State.SIGNED
     assert reply.doc_number.endswith("〔%d〕1号" % reply.doc_year)
-    data = reply.signed_file.read()
+    with reply.signed_file.open("rb") as fh:
+        data = fh.read()
     assert hashlib.sha256(data).hexdigest() == reply.sha256
     # The letter's QR code got a live link; the signer sees it once on the reply page.
     link = FeedbackLink.objects.get(reply=reply)
