@@ -4,7 +4,7 @@
 import os
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 
 
 def _missing(what: str) -> None:
@@ -48,6 +48,25 @@ def locmem_cache(settings):
     }
     cache.clear()
     return cache
+
+
+@pytest.fixture(scope="module")
+def module_db(django_db_setup, django_db_blocker):
+    """A transaction held open for the whole test module. What a module-scoped fixture
+    builds inside it is built once and shared: each test runs in a savepoint of it (the
+    ``db`` fixture), rolled back after the test, and the whole is rolled back after the
+    module. For data that is slow to build and that every test only reads or changes
+    inside its own savepoint: the permission matrices, a few hundred requests each on one
+    scenario. Such a fixture must hand out ids and unchanged objects only (a test that
+    refreshes a shared object in memory would leave it changed for the next)."""
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            yield
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
 
 
 def _is_transactional(request) -> bool:

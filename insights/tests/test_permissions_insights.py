@@ -26,7 +26,10 @@ from proposals.tests.scenario import build_scenario
 
 # The requests run as the application's database role on PostgreSQL (rls/): the wall and
 # the Python filters together.
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("requests_as_app_role")]
+# The scenario is built once for the module (module_db): its ids and tokens repeat in every
+# test, so each test gets an empty cache of its own (a feedback link's rate limit counts).
+pytestmark = [pytest.mark.django_db,
+              pytest.mark.usefixtures("locmem_cache", "requests_as_app_role")]
 
 ROLES = ("anon", "clerk", "other_clerk", "lead", "co", "stranger", "signer", "province")
 
@@ -159,8 +162,8 @@ CASES = [
 ]
 
 
-@pytest.fixture
-def world():
+@pytest.fixture(scope="module")
+def world(module_db):
     with time_machine.travel(dt.datetime(2025, 4, 1, 10, tzinfo=dt.UTC), tick=False):
         s = build_scenario()
         s.province = CommitteeFactory(name="江苏省政协")

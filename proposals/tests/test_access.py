@@ -88,8 +88,8 @@ PREDICATES = {
 }
 
 
-@pytest.fixture
-def s():
+@pytest.fixture(scope="module")
+def s(module_db):
     with time_machine.travel(dt.datetime(2025, 4, 1, 10, tzinfo=dt.UTC), tick=False):
         scenario = build_scenario()
         scenario.users["superuser"] = UserFactory(username="root", is_superuser=True)

@@ -35,7 +35,10 @@ from proposals.models import (
 from .factories import AssignmentFactory, ProposalFactory
 from .scenario import build_scenario
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("requests_as_app_role")]
+# The scenario is built once for the module (module_db): its ids and tokens repeat in every
+# test, so each test gets an empty cache of its own (a feedback link's rate limit counts).
+pytestmark = [pytest.mark.django_db,
+              pytest.mark.usefixtures("locmem_cache", "requests_as_app_role")]
 
 ROLES = ("anon", "clerk", "other_clerk", "lead", "co", "stranger", "signer")
 
@@ -325,8 +328,10 @@ def add_key_proposal(s) -> None:
     )
 
 
-@pytest.fixture
-def scenario():
+@pytest.fixture(scope="module")
+def scenario(module_db):
+    """Built once for the module's some 600 requests (module_db: each test's changes are
+    rolled back), on a clock kept at 1 April 2025 while they run."""
     with time_machine.travel(dt.datetime(2025, 4, 1, 10, tzinfo=dt.UTC), tick=False):
         s = build_scenario()
         add_key_proposal(s)

@@ -18,7 +18,10 @@ from replies.models import DocumentCounter, Feedback, FeedbackLink, Reply
 
 from .reply_fixtures import SIGN_DATE, make_case, ready_reply, second_proposal_case
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("record_copies_left_pending"),
+]
 
 
 def _race(n: int, work: Callable[[int], object]) -> tuple[list, list[BaseException]]:

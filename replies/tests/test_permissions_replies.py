@@ -37,7 +37,10 @@ from replies.models import (
     ReplyParagraph,
 )
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("requests_as_app_role")]
+# The scenario is built once for the module (module_db): its ids and tokens repeat in every
+# test, so each test gets an empty cache of its own (a feedback link's rate limit counts).
+pytestmark = [pytest.mark.django_db,
+              pytest.mark.usefixtures("locmem_cache", "requests_as_app_role")]
 
 ROLES = ("anon", "clerk", "other_clerk", "lead", "co", "stranger", "signer")
 CONTACT = {"contact_name": "朱昌伟", "contact_phone": "18905131999", "category": "A"}
@@ -291,8 +294,8 @@ CASES = [
 ]
 
 
-@pytest.fixture
-def r():
+@pytest.fixture(scope="module")
+def r(module_db):
     with time_machine.travel(dt.datetime(2025, 4, 1, 10, tzinfo=dt.UTC), tick=False), \
             mock.patch("replies.views._render.docx_to_pdf",
                        side_effect=PreviewUnavailable("测试中不转换")):

@@ -184,6 +184,7 @@ def test_it_marks_sent_and_answers_the_proposal():
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("record_copies_left_pending")
 def test_it_numbers_concurrent_sign_offs_without_gaps_or_duplicates(require_postgres):
     threads_n = 24
     case = make_case()
