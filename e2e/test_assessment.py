@@ -3,13 +3,11 @@ to the ranked table of 连云港's units, adjusts one unit's score with a reason
 back in the unit's breakdown and history; the rules page too. Every page goes through
 axe-core as the crawl checks them. With E2E_DOC_SCREENS=1 it keeps docs/screens/25, 26."""
 
-import io
-
 import pytest
 from axe_playwright_python.base import AXE_FILE_PATH
-from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
+from demo.testing import load_demo_once_converted
 from e2e.test_key_proposals import log_in
 from e2e.test_what_each_role_sees import AXE_TAGS, _seed_holidays, axe_failures, check_page
 from insights.models import ScoreAdjustment
@@ -22,7 +20,7 @@ UNIT = "连云港市教育局"
 @pytest.fixture
 def demo():
     _seed_holidays()
-    call_command("load_demo", stdout=io.StringIO())
+    load_demo_once_converted()
 
 
 def _axe(page: Page, where: str) -> list[str]:

@@ -3,13 +3,11 @@ records a 督办 meeting on 第44137号 and is told that unmarking needs a reaso
 unit's handler finds the key proposal first in the work list, marked, with the 督办
 records on its page. With E2E_DOC_SCREENS=1 it keeps docs/screens/17 and 18."""
 
-import io
-
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
+from demo.testing import load_demo_once_converted
 from e2e.test_what_each_role_sees import PASSWORD, _seed_holidays
 from proposals.models import Proposal, SupervisionRecord
 
@@ -19,7 +17,7 @@ pytestmark = [pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def demo():
     _seed_holidays()
-    call_command("load_demo", stdout=io.StringIO())
+    load_demo_once_converted()
 
 
 def log_in(page: Page, base: str, username: str) -> None:

@@ -21,7 +21,6 @@ per role, rules run, violations per rule) is printed at the end of the run.
 
 from __future__ import annotations
 
-import io
 import re
 from collections import Counter, deque
 from dataclasses import dataclass, field
@@ -29,10 +28,10 @@ from urllib.parse import parse_qsl, urldefrag, urlencode, urlsplit
 
 import pytest
 from axe_playwright_python.base import AXE_FILE_PATH
-from django.core.management import call_command
 from django.urls import Resolver404, resolve
 from playwright.sync_api import Error as PlaywrightError
 
+from demo.testing import load_demo_once_converted
 from e2e.conftest import A11Y_SUMMARY, ARTIFACTS, doc_screen
 
 ROLES = [
@@ -313,7 +312,7 @@ def crawl(request, django_db_setup, django_db_blocker, live_server, browser,
     flushes the demo away again."""
     with django_db_blocker.unblock():
         _seed_holidays()
-        call_command("load_demo", stdout=io.StringIO())
+        load_demo_once_converted()
         live_server._live_server_modified_settings.enable()
         try:
             reports = {
