@@ -12,6 +12,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from docx import Document
 
+from proposals.models import Notice
+from proposals.notices import notices_visible_to
+from replies import services
 from replies.models import Reply
 from replies.services import publication as svc
 from replies.tests.publication_fixtures import (
@@ -23,7 +26,7 @@ from replies.tests.publication_fixtures import (
     publication_of,
     sent_public_reply,
 )
-from replies.tests.reply_fixtures import make_case
+from replies.tests.reply_fixtures import CONTACT, make_case
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("requests_as_app_role")]
 
@@ -41,7 +44,7 @@ def _published(case=None, **kwargs):
     clerk = clerk_of(reply.case)
     publication = svc.publication_publish(publication=publication_of(reply), actor=clerk,
                                           mode="full", **kwargs)
-    publication.clerk = clerk
+    publication.clerk, publication.case = clerk, reply.case
     return publication
 
 
@@ -176,3 +179,45 @@ def test_the_dashboard_counts_overdue_publications_for_the_clerk(client):
     client.force_login(reply.case.handler)
     with at(due_on + dt.timedelta(days=1)):
         assert "publications-overdue" not in client.get(url).content.decode()
+
+
+def test_a_signed_correction_takes_the_old_version_off_at_once_and_tells_the_clerks(client):
+    """The replaced reply's cached pages go with it (not ten minutes later), and the clerks
+    learn why it left the site: the correction is published on its own once sent."""
+    publication = _published()
+    case = publication.case
+    cid = _committee_id(publication)
+    detail = reverse("gongkai:detail", args=[cid, publication.pk])
+    listing = reverse("gongkai:committee", args=[cid])
+    assert client.get(detail).status_code == 200
+    assert detail in client.get(listing).content.decode()  # both now cached
+    correction = services.reply_correct(reply=publication.reply, actor=case.handler)
+    correction = services.reply_update(reply=correction, expected_version=correction.version,
+                                       actor=case.handler, category="A", **CONTACT)
+    correction = services.reply_submit_for_review(reply=correction, actor=case.handler)
+    assert client.get(detail).status_code == 200  # a correction in review replaces nothing
+    correction = services.reply_sign_off(reply=correction, actor=case.signer)
+    assert client.get(detail).status_code == 404
+    assert detail not in client.get(listing).content.decode()
+    notices = Notice.objects.filter(kind=Notice.Kind.PUBLICATION_REPLACED)
+    assert [n.recipient for n in notices] == [publication.clerk]
+    text = notices.get().text
+    assert publication.reply.doc_number in text and correction.doc_number in text
+    assert "重新发布" in text
+    assert not notices_visible_to(case.handler).filter(
+        kind=Notice.Kind.PUBLICATION_REPLACED).exists()
+    client.force_login(publication.clerk)  # the clerk's list no longer says 已发布
+    row = client.get(reverse("replies:publication_list")).content.decode().split(
+        reverse("replies:publication", args=[publication.pk]))[1].split("</tr>")[0]
+    assert "已因更正撤下" in row and "已发布" not in row
+
+
+def test_a_correction_of_a_reply_never_published_tells_nobody():
+    reply = sent_public_reply()  # pending, not published
+    case = reply.case
+    correction = services.reply_correct(reply=reply, actor=case.handler)
+    correction = services.reply_update(reply=correction, expected_version=correction.version,
+                                       actor=case.handler, category="A", **CONTACT)
+    correction = services.reply_submit_for_review(reply=correction, actor=case.handler)
+    services.reply_sign_off(reply=correction, actor=case.signer)
+    assert not Notice.objects.filter(kind=Notice.Kind.PUBLICATION_REPLACED).exists()

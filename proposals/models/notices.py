@@ -34,6 +34,7 @@ class Notice(models.Model):
         COUNTERSIGN_RETURNED = "countersign_returned", _("协办单位退回会签")
         COUNTERSIGN_LAPSED = "countersign_lapsed", _("会签逾期视为同意")
         PUBLICATION_OVERDUE = "publication_overdue", _("公开答复逾期未发布")
+        PUBLICATION_REPLACED = "publication_replaced", _("公开答复因更正撤下")
 
     DEADLINE_KINDS = (Kind.DUE_SOON, Kind.DUE_TODAY, Kind.OVERDUE)
     TASK_DEADLINE_KINDS = (Kind.TASK_DUE_SOON, Kind.TASK_DUE_TODAY, Kind.TASK_OVERDUE)

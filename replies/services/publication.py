@@ -364,6 +364,40 @@ def publication_withdraw(*, publication: Publication, actor, reason: str) -> Pub
     return publication
 
 
+# --- A correction replaces a published reply.
+
+
+def publication_replaced(*, correction: Reply) -> Publication | None:
+    """In the sign-off of a correction: the reply it replaces is no longer in force, so its
+    public version leaves the public site now (the pages are cached: bump them) and the
+    committee's clerks are told (站内通知 to each), since the correction is published on
+    its own, once it is sent. Returns the old publication, None when it was not public."""
+    if not correction.supersedes_id:
+        return None
+    publication = (
+        Publication.objects.select_related("reply__unit", "reply__proposal")
+        .filter(reply_id=correction.supersedes_id, state=P.PUBLISHED).first()
+    )
+    if publication is None:
+        return None
+    old = publication.reply
+    _bump_now_and_on_commit(old.unit.committee_id)
+    message = _("第%(number)s号提案《%(title)s》的答复%(old)s已由更正答复%(new)s取代，"
+                "原答复的公开版本已从公开网站撤下；更正答复发送后，请在“公开答复”中重新发布。") % {
+        "number": old.proposal.number, "title": old.proposal.title,
+        "old": old.doc_number, "new": correction.doc_number}
+    clerks = CommitteeRole.objects.filter(
+        committee_id=old.unit.committee_id, role=CommitteeRole.Role.CLERK
+    ).values_list("user_id", flat=True)
+    for user_id in clerks:
+        Notice.objects.create(
+            unit=old.unit, assignment_id=old.assignment_id, recipient_id=user_id,
+            kind=Notice.Kind.PUBLICATION_REPLACED, message=message[:500],
+        )
+    queue_notice_emails()
+    return publication
+
+
 # --- Overdue.
 
 

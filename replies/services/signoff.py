@@ -24,6 +24,7 @@ from ._common import DraftingCheckError, move, save_as
 from .checks import answer_classes, errors_of, reply_check
 from .countersign import countersign_check
 from .lifecycle import reply_delivered
+from .publication import publication_replaced
 from .record_copy import record_copy_schedule
 
 logger = logging.getLogger(__name__)
@@ -149,6 +150,8 @@ def reply_sign_off(
         reply.version += 1
         save_as(reply, actor)
         record_copy_schedule(reply=reply)
+        if reply.supersedes_id:
+            publication_replaced(correction=reply)
     except BaseException:
         if stored_name:
             try:

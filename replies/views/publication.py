@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -49,7 +50,11 @@ def publication_list(request: HttpRequest) -> HttpResponse:
         pk__in=[p.pk for p in pending]).values_list("pk", flat=True))
     for p in pending:
         p.is_overdue = p.pk in overdue_ids
-    done = Paginator(managed.exclude(state=P.PENDING).order_by("-published_at", "-pk"), 50)
+    # A published reply that a signed correction replaced is off the public site (the
+    # clerks were told); the list says so instead of 已发布.
+    done = Paginator(managed.exclude(state=P.PENDING).annotate(
+        on_site=Exists(svc.publishable_replies().filter(pk=OuterRef("reply_id")))
+    ).order_by("-published_at", "-pk"), 50)
     return render(request, "replies/publication_list.html", {
         "pending": pending,
         "overdue_count": len(overdue_ids),
