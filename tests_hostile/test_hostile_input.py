@@ -43,7 +43,9 @@ from replies import services
 from replies.models import Feedback, Reply
 from replies.tests.reply_fixtures import SIGN_DATE, make_case, ready_reply
 
-pytestmark = pytest.mark.django_db
+# The world is shared by the module (module_db): its ids and the feedback token repeat in
+# every test, so each test gets an empty cache of its own (the link's rate limit counts).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("locmem_cache")]
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 TEN_MB = "长" * (10 * 1024 * 1024 // 3 + 1)  # 10 MB in UTF-8
@@ -104,9 +106,15 @@ class World:
     draft: Reply
 
 
-@pytest.fixture
-def world(settings, tmp_path):
-    settings.MEDIA_ROOT = str(tmp_path)
+@pytest.fixture(scope="module")
+def world(module_db, tmp_path_factory):
+    """Built once for the module's some 150 posts (module_db: what each test stores is
+    rolled back after it), its files in a folder of its own."""
+    with override_settings(MEDIA_ROOT=str(tmp_path_factory.mktemp("hostile-media"))):
+        yield _build_world()
+
+
+def _build_world() -> World:
     case = make_case()
     committee = case.proposal.session.committee
     clerk = UserFactory(username="clerk")
