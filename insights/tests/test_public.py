@@ -196,7 +196,11 @@ def test_a_signed_correction_takes_the_old_version_off_at_once_and_tells_the_cle
                                        actor=case.handler, category="A", **CONTACT)
     correction = services.reply_submit_for_review(reply=correction, actor=case.handler)
     assert client.get(detail).status_code == 200  # a correction in review replaces nothing
-    correction = services.reply_sign_off(reply=correction, actor=case.signer)
+    client.force_login(case.signer)  # signed on the signer's page, behind the wall
+    assert client.post(reverse("replies:sign", args=[correction.pk])).status_code == 302
+    correction.refresh_from_db()
+    assert correction.state == Reply.State.SIGNED
+    client.logout()
     assert client.get(detail).status_code == 404
     assert detail not in client.get(listing).content.decode()
     notices = Notice.objects.filter(kind=Notice.Kind.PUBLICATION_REPLACED)
