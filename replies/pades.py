@@ -231,10 +231,10 @@ def _validate(pdf: bytes):
     """pikepdf's validator records *any* warning raised while it parses a content stream as
     a finding, including a ResourceWarning that the garbage collector happens to emit then
     for a file some other code left open (CI saw "content stream: unclosed file …docx").
-    Collect first and keep the collector off while validating, so only the PDF is judged."""
+    The collector is kept off while validating, so only the PDF is judged (what it would
+    have collected is collected after)."""
     from pikepdf import pdfa
 
-    gc.collect()
     was_enabled = gc.isenabled()
     gc.disable()
     try:
