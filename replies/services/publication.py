@@ -386,16 +386,21 @@ def publication_replaced(*, correction: Reply) -> Publication | None:
                 "原答复的公开版本已从公开网站撤下；更正答复发送后，请在“公开答复”中重新发布。") % {
         "number": old.proposal.number, "title": old.proposal.title,
         "old": old.doc_number, "new": correction.doc_number}
+    _tell_clerks(old, Notice.Kind.PUBLICATION_REPLACED, message)
+    queue_notice_emails()
+    return publication
+
+
+def _tell_clerks(reply: Reply, kind: str, message: str) -> None:
+    """A notice to each clerk of the reply's committee (站内通知 addressed to the person)."""
     clerks = CommitteeRole.objects.filter(
-        committee_id=old.unit.committee_id, role=CommitteeRole.Role.CLERK
+        committee_id=reply.unit.committee_id, role=CommitteeRole.Role.CLERK
     ).values_list("user_id", flat=True)
     for user_id in clerks:
         Notice.objects.create(
-            unit=old.unit, assignment_id=old.assignment_id, recipient_id=user_id,
-            kind=Notice.Kind.PUBLICATION_REPLACED, message=message[:500],
+            unit=reply.unit, assignment_id=reply.assignment_id, recipient_id=user_id,
+            kind=kind, message=message[:500],
         )
-    queue_notice_emails()
-    return publication
 
 
 # --- Overdue.
@@ -433,18 +438,11 @@ def publications_notify_overdue(*, today: dt.date, warnings: list[str] | None = 
             if publication is None:
                 continue
             reply = publication.reply
-            clerks = CommitteeRole.objects.filter(
-                committee_id=reply.unit.committee_id, role=CommitteeRole.Role.CLERK
-            ).values_list("user_id", flat=True)
             message = _("第%(number)s号提案《%(title)s》的答复（%(unit)s）应于%(due)s前公开发布，"
                         "已逾期。") % {
                 "number": reply.proposal.number, "title": reply.proposal.title,
                 "unit": reply.unit.name, "due": f"{publication.due_on:%Y年%m月%d日}"}
-            for user_id in clerks:
-                Notice.objects.create(
-                    unit=reply.unit, assignment=reply.assignment, recipient_id=user_id,
-                    kind=Notice.Kind.PUBLICATION_OVERDUE, message=message[:500],
-                )
+            _tell_clerks(reply, Notice.Kind.PUBLICATION_OVERDUE, message)
             publication.overdue_noticed_on = today
             publication.save(update_fields=["overdue_noticed_on", "updated_at"])
             sent += 1
